@@ -1,0 +1,126 @@
+import { cdk8s, javascript } from 'projen';
+
+/**
+ * cdk8s-ai-failover: cdk8s constructs for a multi-region LLM API failover
+ * proxy, and the proxy process itself (runtime/).
+ *
+ * projen owns the generated files (package.json, tsconfig*.json, .gitignore,
+ * .npmignore, .projen/*). Change this file, then run `npx projen`.
+ */
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-ai-failover',
+  description: 'cdk8s constructs and proxy runtime for multi-region LLM API failover (OpenAI-compatible)',
+  author: 'cdk8s-ai-failover maintainers',
+  authorAddress: 'maintainers@users.noreply.b-seed-2afde861.example',
+  repositoryUrl: 'https://github.com/maintainers/cdk8s-ai-failover.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.19.0',
+  workflowNodeVersion: '24.x',
+  typescriptVersion: '~5.9.0',
+  jsiiVersion: '~5.9.0',
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.2',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // zod validates the rendered config.yaml at synth time; yaml renders it.
+  // Both are bundled into the package and never appear in the public API.
+  bundledDeps: ['zod@^4.1.0', 'yaml@^2.8.0'],
+  devDeps: [
+    '@types/node@^20.19.0',
+    'cdk8s-plus-28@^2.5.6',
+    'vitest@^4.1.0',
+    'vite@^7.3.0',
+    'undici@^7.16.0',
+    'pino@^10.1.0',
+    'prom-client@^15.1.3',
+    'esbuild@^0.27.0',
+    'fast-check@^4.3.0',
+    'openai@^6.9.0',
+    'kubernetes-models@^4.5.0',
+    'tsx@^4.20.0',
+  ],
+  keywords: ['cdk8s', 'kubernetes', 'llm', 'openai', 'failover', 'circuit-breaker', 'multi-region'],
+
+  jest: false,
+  eslint: true,
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  docgen: true,
+  tsconfigDev: {
+    compilerOptions: {
+      // the runtime, tests, benchmarks and scripts are ESM-free CommonJS TS,
+      // run by tsx / vitest and bundled by esbuild; this file only type-checks them
+      noEmit: true,
+    },
+    include: ['../src/**/*.ts', '../runtime/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../demo/**/*.ts', '../scripts/**/*.ts'],
+  },
+  gitignore: ['/bench/results/tmp/', '*.tsbuildinfo', '/test-reports/'],
+});
+
+// ---------------------------------------------------------------------------
+// bin: the proxy process, one bundled file under lib/ (built by `compile`)
+// ---------------------------------------------------------------------------
+for (const ignored of ['/runtime/', '/example/', '/bench/', '/demo/', '/scripts/', '/.ci/', 'vitest.config.mts', 'BENCHMARKS.md']) {
+  project.addPackageIgnore(ignored);
+}
+project.package.addBin({ 'ai-failover-proxy': 'lib/runtime/ai-failover-proxy.js' });
+
+const bundleRuntime = project.addTask('bundle:runtime', {
+  description: 'Bundle runtime/ into lib/runtime/ai-failover-proxy.js (esbuild)',
+  exec: 'node scripts/bundle-runtime.mjs',
+});
+project.compileTask.spawn(bundleRuntime);
+
+// ---------------------------------------------------------------------------
+// tests: vitest, never projen's jest; a changed snapshot fails the run
+// ---------------------------------------------------------------------------
+project.testTask.reset();
+project.testTask.exec('vitest run');
+project.addTask('test:update', {
+  description: 'Run the tests and rewrite snapshots that changed',
+  exec: 'vitest run -u',
+});
+project.addTask('typecheck', {
+  description: 'Type-check src/, runtime/, test/ and the scripts without emitting',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+
+// ---------------------------------------------------------------------------
+// the main job: synthesize the default multi-region example to dist/
+// ---------------------------------------------------------------------------
+project.addTask('synth', {
+  description: 'Synthesize the example multi-region deployment to dist/<region>.k8s.yaml',
+  steps: [
+    { spawn: bundleRuntime.name },
+    { exec: 'tsx example/main.ts' },
+  ],
+});
+
+project.addTask('proxy', {
+  description: 'Run the failover proxy locally (configured by env and CONFIG_PATH)',
+  steps: [
+    { spawn: bundleRuntime.name },
+    { exec: 'node lib/runtime/ai-failover-proxy.js' },
+  ],
+});
+project.addTask('bench', {
+  description: 'Run the benchmarks on 127.0.0.1 and write bench/results/*.json',
+  steps: [
+    { spawn: bundleRuntime.name },
+    { exec: 'tsx bench/run.ts' },
+  ],
+});
+project.addTask('demo', {
+  description: 'Live failover demo: three mock regions, the proxy, a region outage and recovery',
+  steps: [
+    { spawn: bundleRuntime.name },
+    { exec: 'tsx demo/main.ts' },
+  ],
+});
+
+project.synth();

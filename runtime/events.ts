@@ -1,0 +1,139 @@
+/**
+ * What the proxy path reports as it works. The proxy (runtime/proxy/) calls
+ * these; metrics, the usage report and request logs (runtime/ops/) listen.
+ * Every field is bounded: no key, prompt or free-form text from a client.
+ */
+
+/** Why an attempt on one upstream ended. */
+export type AttemptOutcome =
+  | 'success'
+  /** 4xx other than 429: passed to the client, never counted against the upstream. */
+  | 'client_error'
+  /** 5xx from the upstream. */
+  | 'server_error'
+  /** 429 from the upstream. */
+  | 'rate_limited'
+  /** connect / headers / first-token / idle timeout, or the deadline. */
+  | 'timeout'
+  /** refused, reset, DNS, TLS. */
+  | 'connection_error'
+  /** the client went away. */
+  | 'aborted';
+
+/** Breaker states, as the gauge and /v1/status show them. */
+export type BreakerStateName = 'closed' | 'half_open' | 'open';
+
+export interface RequestStartedEvent {
+  readonly requestId: string;
+  /** Route template such as `/v1/chat/completions` (never a raw URL). */
+  readonly route: string;
+  readonly stream: boolean;
+}
+
+export interface AttemptFinishedEvent {
+  readonly requestId: string;
+  readonly route: string;
+  readonly upstream: string;
+  /** 1-based attempt number within the request. */
+  readonly attempt: number;
+  readonly outcome: AttemptOutcome;
+  /** Upstream status code, when one was received. */
+  readonly status?: number;
+  /** Time from sending the request to headers (or failure), in ms. */
+  readonly latencyMs: number;
+}
+
+export interface FailoverEvent {
+  readonly requestId: string;
+  readonly route: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: AttemptOutcome;
+}
+
+export interface BreakerTransitionEvent {
+  readonly upstream: string;
+  readonly from: BreakerStateName;
+  readonly to: BreakerStateName;
+}
+
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+export interface RequestFinishedEvent {
+  readonly requestId: string;
+  readonly route: string;
+  /** The model the client asked for, or `unknown` (bounded by the pricing table / upstream model lists in metrics). */
+  readonly model: string;
+  /** Status sent to the client. */
+  readonly status: number;
+  readonly stream: boolean;
+  /** Upstream that served the response, if any did. */
+  readonly upstream?: string;
+  /** Attempts made (0 when refused before any attempt). */
+  readonly attempts: number;
+  /** Attempts after the first that went to another upstream. */
+  readonly failovers: number;
+  /** Retries (attempts after the first). */
+  readonly retries: number;
+  readonly durationMs: number;
+  /** The proxy's own time: duration minus time spent waiting on upstreams. */
+  readonly overheadMs: number;
+  /** Streams: time to the first byte sent to the client. */
+  readonly timeToFirstTokenMs?: number;
+  readonly usage?: TokenUsage;
+  readonly costUsd?: number;
+  /** OpenAI-style error code when the proxy answered with an error. */
+  readonly errorCode?: string;
+  /** Client identity for rate limiting / logs: a key fingerprint or address, never a key. */
+  readonly client?: string;
+}
+
+/** The observability sink of the proxy path. Implementations must not throw. */
+export interface ProxyEvents {
+  requestStarted(event: RequestStartedEvent): void;
+  attemptFinished(event: AttemptFinishedEvent): void;
+  failover(event: FailoverEvent): void;
+  retryBudgetRejected(event: { readonly upstream: string }): void;
+  breakerTransition(event: BreakerTransitionEvent): void;
+  streamOpened(): void;
+  streamClosed(): void;
+  requestFinished(event: RequestFinishedEvent): void;
+}
+
+/** Listens to nothing; the default sink. */
+export const NO_EVENTS: ProxyEvents = {
+  requestStarted: () => undefined,
+  attemptFinished: () => undefined,
+  failover: () => undefined,
+  retryBudgetRejected: () => undefined,
+  breakerTransition: () => undefined,
+  streamOpened: () => undefined,
+  streamClosed: () => undefined,
+  requestFinished: () => undefined,
+};
+
+/** Fans one event out to several sinks; a throwing sink never breaks the proxy path. */
+export function combineEvents(...sinks: ProxyEvents[]): ProxyEvents {
+  const call = <K extends keyof ProxyEvents>(name: K, args: Parameters<ProxyEvents[K]>): void => {
+    for (const sink of sinks) {
+      try {
+        (sink[name] as (...a: Parameters<ProxyEvents[K]>) => void)(...args);
+      } catch {
+        // a broken sink must not take the request down
+      }
+    }
+  };
+  return {
+    requestStarted: (...a) => call('requestStarted', a),
+    attemptFinished: (...a) => call('attemptFinished', a),
+    failover: (...a) => call('failover', a),
+    retryBudgetRejected: (...a) => call('retryBudgetRejected', a),
+    breakerTransition: (...a) => call('breakerTransition', a),
+    streamOpened: (...a) => call('streamOpened', a),
+    streamClosed: (...a) => call('streamClosed', a),
+    requestFinished: (...a) => call('requestFinished', a),
+  };
+}

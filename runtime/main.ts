@@ -1,0 +1,2 @@
+// placeholder entry until the runtime lands
+console.log('ai-failover-proxy');

@@ -1,0 +1,142 @@
+/**
+ * The shared names of the contract between the construct (src/) and the proxy
+ * process (runtime/): ports, paths, env variables, headers and metric names.
+ * Each string is written here once; both halves import it.
+ *
+ * Internal to the package: not re-exported from src/index.ts.
+ */
+
+/** Container ports of the proxy process. */
+export const PORTS = {
+  /** OpenAI-compatible API, health probes (seed: containerPort 8080 `http`). */
+  http: 8080,
+  /** Prometheus `/metrics` (seed: containerPort 9090 `metrics`). */
+  metrics: 9090,
+  /** Service port that fronts `http` (seed: port 80 → 8080). */
+  serviceHttp: 80,
+} as const;
+
+/** Named container/Service ports. */
+export const PORT_NAMES = {
+  http: 'http',
+  metrics: 'metrics',
+} as const;
+
+/** HTTP paths served by the proxy. */
+export const PATHS = {
+  healthLive: '/health/live',
+  healthReady: '/health/ready',
+  healthUpstreams: '/health/upstreams',
+  metrics: '/metrics',
+  status: '/v1/status',
+  usage: '/v1/usage',
+  models: '/v1/models',
+  chatCompletions: '/v1/chat/completions',
+  completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
+} as const;
+
+/** Where the config ConfigMap is mounted and which key holds the file. */
+export const CONFIG_FILE = {
+  mountDir: '/app/config',
+  fileName: 'config.yaml',
+  defaultPath: '/app/config/config.yaml',
+} as const;
+
+/**
+ * Environment variables the runtime reads. The seed's names are the
+ * compatibility surface; env ranks above config.yaml.
+ */
+export const ENV = {
+  // seed
+  apiKey: 'HOLYSHEEP_API_KEY',
+  primaryRegion: 'HOLYSHEEP_PRIMARY_REGION',
+  backupRegions: 'HOLYSHEEP_BACKUP_REGIONS',
+  failureThreshold: 'FAILURE_THRESHOLD',
+  recoveryTimeout: 'RECOVERY_TIMEOUT',
+  maxRetries: 'MAX_RETRIES',
+  rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
+  // process
+  port: 'PORT',
+  metricsPort: 'METRICS_PORT',
+  configPath: 'CONFIG_PATH',
+  requestTimeout: 'REQUEST_TIMEOUT',
+  requestDeadline: 'REQUEST_DEADLINE',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  shutdownDelay: 'SHUTDOWN_DELAY',
+  drainTimeout: 'DRAIN_TIMEOUT',
+  logLevel: 'LOG_LEVEL',
+  // client auth
+  proxyApiKeys: 'PROXY_API_KEYS',
+  // corporate egress
+  httpsProxy: 'HTTPS_PROXY',
+  noProxy: 'NO_PROXY',
+  caBundlePath: 'CA_BUNDLE_PATH',
+} as const;
+
+/** Response / request headers owned by the proxy. */
+export const HEADERS = {
+  upstream: 'x-failover-upstream',
+  attempts: 'x-failover-attempts',
+  overheadMs: 'x-failover-overhead-ms',
+  requestId: 'x-request-id',
+  costUsd: 'x-failover-cost-usd',
+  /** Client-supplied: lowers the whole-request deadline (milliseconds). */
+  timeoutMs: 'x-failover-timeout-ms',
+} as const;
+
+/**
+ * Prometheus metric names. `http_requests_total` is unprefixed so that the
+ * standard prometheus-adapter rule yields `http_requests_per_second`.
+ */
+export const METRICS = {
+  httpRequestsTotal: 'http_requests_total',
+  /** Name the HPA's Pods metric uses (prometheus-adapter renames the rate of `http_requests_total`). */
+  hpaRequestsPerSecond: 'http_requests_per_second',
+  circuitBreakerState: 'ai_failover_circuit_breaker_state',
+  circuitBreakerTransitionsTotal: 'ai_failover_circuit_breaker_transitions_total',
+  requestDurationSeconds: 'ai_failover_request_duration_seconds',
+  upstreamAttemptsTotal: 'ai_failover_upstream_attempts_total',
+  upstreamLatencySeconds: 'ai_failover_upstream_latency_seconds',
+  failoversTotal: 'ai_failover_failovers_total',
+  retriesTotal: 'ai_failover_retries_total',
+  retryBudgetRejectedTotal: 'ai_failover_retry_budget_rejected_total',
+  overheadSeconds: 'ai_failover_overhead_seconds',
+  timeToFirstTokenSeconds: 'ai_failover_time_to_first_token_seconds',
+  tokensTotal: 'ai_failover_tokens_total',
+  costUsdTotal: 'ai_failover_cost_usd_total',
+  failoverCostUsdTotal: 'ai_failover_failover_cost_usd_total',
+  rateLimitedTotal: 'ai_failover_rate_limited_total',
+  configReloadsTotal: 'ai_failover_config_reloads_total',
+  inFlightRequests: 'ai_failover_in_flight_requests',
+  openStreams: 'ai_failover_open_streams',
+} as const;
+
+/** Values of the breaker state gauge. */
+export const BREAKER_STATE_VALUE = {
+  closed: 0,
+  halfOpen: 1,
+  open: 2,
+} as const;
+
+/** Names the seed's env upstreams get, in priority order. */
+export const ENV_UPSTREAM_NAMES = {
+  primary: 'primary',
+  backupPrefix: 'backup_',
+} as const;
+
+/** Non-root uid/gid of the proxy process in the pod and in the image. */
+export const RUNTIME_USER = {
+  uid: 10001,
+  gid: 10001,
+} as const;
+
+/** Where the bundled runtime lives, in the npm package, in the pod and in the image. */
+export const RUNTIME_BUNDLE = {
+  /** File name of the single bundled JS file. */
+  fileName: 'ai-failover-proxy.js',
+  /** Path under the package root (built by `npm run compile`). */
+  packagePath: 'lib/runtime/ai-failover-proxy.js',
+  /** Directory the bundle is run from inside the pod/image. */
+  appDir: '/app/runtime',
+} as const;
