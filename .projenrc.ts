@@ -101,6 +101,11 @@ project.addTask('synth', {
   ],
 });
 
+project.addTask('docs:config', {
+  description: 'Regenerate the config.yaml reference in README.md from the zod schema',
+  exec: 'tsx scripts/config-reference.ts --write',
+});
+
 project.addTask('proxy', {
   description: 'Run the failover proxy locally (configured by env and CONFIG_PATH)',
   steps: [

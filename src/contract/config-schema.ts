@@ -10,8 +10,8 @@ import { PORTS } from './constants';
 
 /** Prices in USD per 1M tokens. */
 const modelPriceSchema = z.strictObject({
-  inputPerMillion: z.number().min(0),
-  outputPerMillion: z.number().min(0),
+  inputPerMillion: z.number().min(0).describe('USD per 1M input (prompt) tokens.'),
+  outputPerMillion: z.number().min(0).describe('USD per 1M output (completion) tokens.'),
 });
 
 /** The seed's four models and their USD prices per 1M tokens (2026). */
@@ -36,152 +36,109 @@ const httpUrl = z.string().refine((value) => {
 
 /** One upstream (a provider region). Lower `priority` is tried first. */
 export const upstreamSchema = z.strictObject({
-  /** Label in headers, metrics and logs: lower case, digits, `-` and `_`. */
-  name: z.string().regex(UPSTREAM_NAME, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting and ending with a letter or digit'),
-  /** Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1`. */
-  baseUrl: httpUrl,
-  /** Lower is tried first. */
-  priority: z.number().int().min(0).default(1),
-  /** Weighted round robin among upstreams of equal priority. */
-  weight: z.number().int().min(1).max(1000).default(1),
-  /** Env variable that holds this upstream's API key. */
-  apiKeyEnv: z.string().regex(ENV_VAR_NAME, 'must be a valid environment variable name').default('HOLYSHEEP_API_KEY'),
-  /** Models this upstream serves; empty means every model. */
-  models: z.array(z.string().min(1)).default([]),
-  /** Model name rewrites (client's name → this upstream's name). */
-  modelRewrites: z.record(z.string().min(1), z.string().min(1)).default({}),
-  /** Ask for `stream_options.include_usage` on streams so they can be priced. */
-  includeUsage: z.boolean().default(true),
+  name: z.string().regex(UPSTREAM_NAME, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting and ending with a letter or digit').describe('Label in headers, metrics and logs: lower case, digits, `-` and `_`.'),
+  baseUrl: httpUrl.describe('Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1`.'),
+  priority: z.number().int().min(0).default(1).describe('Lower is tried first.'),
+  weight: z.number().int().min(1).max(1000).default(1).describe('Weighted round robin among upstreams of equal priority.'),
+  apiKeyEnv: z.string().regex(ENV_VAR_NAME, 'must be a valid environment variable name').default('HOLYSHEEP_API_KEY').describe('Env variable that holds this upstream\'s API key.'),
+  models: z.array(z.string().min(1)).default([]).describe('Models this upstream serves; empty means every model.'),
+  modelRewrites: z.record(z.string().min(1), z.string().min(1).describe('The model name this upstream is sent.')).default({}).describe('Model name rewrites (client\'s name → this upstream\'s name).'),
+  includeUsage: z.boolean().default(true).describe('Ask for `stream_options.include_usage` on streams so they can be priced.'),
 });
 
 export const circuitBreakerSchema = z.strictObject({
-  /** Consecutive failures that open the breaker. */
-  failureThreshold: z.number().int().min(1).default(5),
-  /** Seconds an opened breaker stays open before it lets probes through. */
-  recoveryTimeoutSeconds: z.number().positive().default(60),
-  /** Probes admitted at once in half-open; that many successes close it. */
-  halfOpenMaxCalls: z.number().int().min(1).default(3),
-  /** Failure ratio over the sliding window that opens the breaker (0 < r <= 1). */
-  failureRateThreshold: z.number().gt(0).max(1).default(0.5),
-  /** Length of the sliding window for the failure rate, in seconds. */
-  slidingWindowSeconds: z.number().positive().default(30),
-  /** Calls in the window before the failure rate may open the breaker. */
-  minimumCalls: z.number().int().min(1).default(20),
-  /** Each failed probe multiplies the open time by this factor. */
-  openBackoffMultiplier: z.number().min(1).default(2),
-  /** Upper bound of the growing open time, in seconds. */
-  maxRecoveryTimeoutSeconds: z.number().positive().default(300),
+  failureThreshold: z.number().int().min(1).default(5).describe('Consecutive failures that open the breaker.'),
+  recoveryTimeoutSeconds: z.number().positive().default(60).describe('Seconds an opened breaker stays open before it lets probes through.'),
+  halfOpenMaxCalls: z.number().int().min(1).default(3).describe('Probes admitted at once in half-open; that many successes close it.'),
+  failureRateThreshold: z.number().gt(0).max(1).default(0.5).describe('Failure ratio over the sliding window that opens the breaker (0 < r <= 1).'),
+  slidingWindowSeconds: z.number().positive().default(30).describe('Length of the sliding window for the failure rate, in seconds.'),
+  minimumCalls: z.number().int().min(1).default(20).describe('Calls in the window before the failure rate may open the breaker.'),
+  openBackoffMultiplier: z.number().min(1).default(2).describe('Each failed probe multiplies the open time by this factor.'),
+  maxRecoveryTimeoutSeconds: z.number().positive().default(300).describe('Upper bound of the growing open time, in seconds.'),
 });
 
 export const retriesSchema = z.strictObject({
-  /** Extra attempts after the first (seed: MAX_RETRIES). */
-  maxRetries: z.number().int().min(0).max(20).default(3),
-  /** First backoff step between attempts on the same upstream, in ms (full jitter). */
-  baseDelayMs: z.number().int().min(0).default(100),
-  /** Upper bound of one backoff delay, in ms. */
-  maxDelayMs: z.number().int().min(0).default(2000),
-  /** Cap on an upstream's `Retry-After`, in seconds. */
-  maxRetryAfterSeconds: z.number().positive().default(30),
-  /** Retries may add at most this share of requests under a sustained outage. */
-  budgetRatio: z.number().min(0).max(1).default(0.2),
-  /** Retries per second always allowed, whatever the ratio. */
-  minRetriesPerSecond: z.number().min(0).default(10),
+  maxRetries: z.number().int().min(0).max(20).default(3).describe('Extra attempts after the first (seed: MAX_RETRIES).'),
+  baseDelayMs: z.number().int().min(0).default(100).describe('First backoff step between attempts on the same upstream, in ms (full jitter).'),
+  maxDelayMs: z.number().int().min(0).default(2000).describe('Upper bound of one backoff delay, in ms.'),
+  maxRetryAfterSeconds: z.number().positive().default(30).describe('Cap on an upstream\'s `Retry-After`, in seconds.'),
+  budgetRatio: z.number().min(0).max(1).default(0.2).describe('Retries may add at most this share of requests under a sustained outage.'),
+  minRetriesPerSecond: z.number().min(0).default(10).describe('Retries per second always allowed, whatever the ratio.'),
 });
 
 export const timeoutsSchema = z.strictObject({
-  /** TCP/TLS connect timeout per try, in seconds. */
-  connectSeconds: z.number().positive().default(5),
-  /** Per-try timeout until response headers (seed: timeout 30), in seconds. */
-  requestSeconds: z.number().positive().default(30),
-  /** One deadline for the whole request, all attempts included, in seconds. */
-  deadlineSeconds: z.number().positive().default(120),
-  /** Streams: time allowed until the first body chunk, in seconds. */
-  firstTokenSeconds: z.number().positive().default(30),
-  /** Streams: longest silence between two chunks, in seconds. */
-  streamIdleSeconds: z.number().positive().default(60),
+  connectSeconds: z.number().positive().default(5).describe('TCP/TLS connect timeout per try, in seconds.'),
+  requestSeconds: z.number().positive().default(30).describe('Per-try timeout until response headers (seed: timeout 30), in seconds.'),
+  deadlineSeconds: z.number().positive().default(120).describe('One deadline for the whole request, all attempts included, in seconds.'),
+  firstTokenSeconds: z.number().positive().default(30).describe('Streams: time allowed until the first body chunk, in seconds.'),
+  streamIdleSeconds: z.number().positive().default(60).describe('Streams: longest silence between two chunks, in seconds.'),
 });
 
 export const rateLimitSchema = z.strictObject({
-  /** Requests per minute per client key (or remote address) per pod; 0 disables. */
-  requestsPerMinute: z.number().int().min(0).default(1000),
+  requestsPerMinute: z.number().int().min(0).default(1000).describe('Requests per minute per client key (or remote address) per pod; 0 disables.'),
 });
 
 export const authSchema = z.strictObject({
-  /** Client keys accepted as `Authorization: Bearer <key>`; empty leaves the proxy open. */
-  clientKeys: z.array(z.string().min(8)).default([]),
-  /** A file (e.g. a mounted Secret) with one client key per line. */
-  clientKeysFile: z.string().min(1).optional(),
+  clientKeys: z.array(z.string().min(8)).default([]).describe('Client keys accepted as `Authorization: Bearer <key>`; empty leaves the proxy open.'),
+  clientKeysFile: z.string().min(1).optional().describe('A file (e.g. a mounted Secret) with one client key per line.'),
 });
 
 export const limitsSchema = z.strictObject({
-  /** Largest request body accepted, in bytes (MAX_BODY_BYTES). */
-  maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
-  /** Largest upstream JSON response buffered for pricing, in bytes. */
-  maxResponseBytes: z.number().int().min(1024).default(32 * 1024 * 1024),
-  /** Requests in flight at once per pod before fast 503s. */
-  maxConcurrentRequests: z.number().int().min(1).default(2048),
-  /** Slow-client guard: time to receive request headers, in seconds. */
-  headersTimeoutSeconds: z.number().positive().default(30),
-  /** Slow-client guard: time to receive the whole request, in seconds. */
-  requestBodyTimeoutSeconds: z.number().positive().default(60),
+  maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024).describe('Largest request body accepted, in bytes (MAX_BODY_BYTES).'),
+  maxResponseBytes: z.number().int().min(1024).default(32 * 1024 * 1024).describe('Largest upstream JSON response buffered for pricing, in bytes.'),
+  maxConcurrentRequests: z.number().int().min(1).default(2048).describe('Requests in flight at once per pod before fast 503s.'),
+  headersTimeoutSeconds: z.number().positive().default(30).describe('Slow-client guard: time to receive request headers, in seconds.'),
+  requestBodyTimeoutSeconds: z.number().positive().default(60).describe('Slow-client guard: time to receive the whole request, in seconds.'),
 });
 
 export const currencySchema = z.strictObject({
-  /** Display currency of the usage report (seed: CNY). */
-  code: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY'),
-  /** Units of the display currency per USD (seed: 1). */
-  perUsd: z.number().positive().default(1),
+  code: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY').describe('Display currency of the usage report (seed: CNY).'),
+  perUsd: z.number().positive().default(1).describe('Units of the display currency per USD (seed: 1).'),
 });
 
 export const loggingSchema = z.strictObject({
-  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level (LOG_LEVEL).'),
 });
 
 export const serverSchema = z.strictObject({
-  port: z.number().int().min(0).max(65535).default(PORTS.http),
-  metricsPort: z.number().int().min(0).max(65535).default(PORTS.metrics),
+  port: z.number().int().min(0).max(65535).default(PORTS.http).describe('OpenAI-compatible API and health probes (PORT).'),
+  metricsPort: z.number().int().min(0).max(65535).default(PORTS.metrics).describe('Prometheus /metrics (METRICS_PORT).'),
 });
 
 export const lifecycleSchema = z.strictObject({
-  /** After SIGTERM, seconds of unready-but-serving before the listener closes. */
-  shutdownDelaySeconds: z.number().min(0).default(5),
-  /** Seconds in-flight requests and streams get to finish after that. */
-  drainTimeoutSeconds: z.number().min(0).default(25),
+  shutdownDelaySeconds: z.number().min(0).default(5).describe('After SIGTERM, seconds of unready-but-serving before the listener closes.'),
+  drainTimeoutSeconds: z.number().min(0).default(25).describe('Seconds in-flight requests and streams get to finish after that.'),
 });
 
 export const healthChecksSchema = z.strictObject({
-  /** Active `GET <baseUrl>/models` checks (unbilled); off by default. */
-  enabled: z.boolean().default(false),
-  intervalSeconds: z.number().positive().default(15),
-  timeoutSeconds: z.number().positive().default(5),
+  enabled: z.boolean().default(false).describe('Active `GET <baseUrl>/models` checks (unbilled); off by default.'),
+  intervalSeconds: z.number().positive().default(15).describe('Mean seconds between checks of one upstream (jittered).'),
+  timeoutSeconds: z.number().positive().default(5).describe('Timeout of one check, in seconds.'),
 });
 
 export const egressSchema = z.strictObject({
-  /** Corporate HTTPS proxy URL for upstream calls. */
-  httpsProxy: httpUrl.optional(),
-  /** Comma-separated hosts that bypass `httpsProxy`. */
-  noProxy: z.string().optional(),
-  /** PEM bundle of extra CAs trusted for upstream TLS. */
-  caBundlePath: z.string().min(1).optional(),
+  httpsProxy: httpUrl.optional().describe('Corporate HTTPS proxy URL for upstream calls.'),
+  noProxy: z.string().optional().describe('Comma-separated hosts that bypass `httpsProxy`.'),
+  caBundlePath: z.string().min(1).optional().describe('PEM bundle of extra CAs trusted for upstream TLS.'),
 });
 
 /** The whole config.yaml. Every section is optional; defaults fill it. */
 export const configSchema = z
   .strictObject({
-    upstreams: z.array(upstreamSchema).default([]),
-    circuitBreaker: circuitBreakerSchema.default(() => circuitBreakerSchema.parse({})),
-    retries: retriesSchema.default(() => retriesSchema.parse({})),
-    timeouts: timeoutsSchema.default(() => timeoutsSchema.parse({})),
-    rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})),
-    auth: authSchema.default(() => authSchema.parse({})),
-    limits: limitsSchema.default(() => limitsSchema.parse({})),
-    pricing: z.record(z.string().min(1), modelPriceSchema).default(() => ({ ...DEFAULT_PRICING })),
-    currency: currencySchema.default(() => currencySchema.parse({})),
-    logging: loggingSchema.default(() => loggingSchema.parse({})),
-    server: serverSchema.default(() => serverSchema.parse({})),
-    lifecycle: lifecycleSchema.default(() => lifecycleSchema.parse({})),
-    healthChecks: healthChecksSchema.default(() => healthChecksSchema.parse({})),
-    egress: egressSchema.default(() => egressSchema.parse({})),
+    upstreams: z.array(upstreamSchema).default([]).describe('Upstreams (provider regions), tried in priority order'),
+    circuitBreaker: circuitBreakerSchema.default(() => circuitBreakerSchema.parse({})).describe('Per-upstream circuit breaker'),
+    retries: retriesSchema.default(() => retriesSchema.parse({})).describe('Retries, backoff and the retry budget'),
+    timeouts: timeoutsSchema.default(() => timeoutsSchema.parse({})).describe('Per-try timeouts and the whole-request deadline'),
+    rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})).describe('Per-client rate limit (per pod)'),
+    auth: authSchema.default(() => authSchema.parse({})).describe('Client keys the proxy accepts'),
+    limits: limitsSchema.default(() => limitsSchema.parse({})).describe('Request size, concurrency and slow-client limits'),
+    pricing: z.record(z.string().min(1), modelPriceSchema).default(() => ({ ...DEFAULT_PRICING })).describe('USD per 1M tokens by model (default: the seed\'s four models)'),
+    currency: currencySchema.default(() => currencySchema.parse({})).describe('Display currency of /v1/usage'),
+    logging: loggingSchema.default(() => loggingSchema.parse({})).describe('Structured JSON logs'),
+    server: serverSchema.default(() => serverSchema.parse({})).describe('Listening ports'),
+    lifecycle: lifecycleSchema.default(() => lifecycleSchema.parse({})).describe('SIGTERM drain timings'),
+    healthChecks: healthChecksSchema.default(() => healthChecksSchema.parse({})).describe('Active upstream health checks (unbilled GET /models)'),
+    egress: egressSchema.default(() => egressSchema.parse({})).describe('Corporate egress: HTTPS proxy and CA bundle'),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
