@@ -1,0 +1,132 @@
+import { Duration } from 'cdk8s';
+
+/** One scaling policy of the HPA's `behavior`. */
+export enum ScalingPolicyType {
+  /** Change by a percentage of the current replicas. */
+  PERCENT = 'Percent',
+  /** Change by a number of pods. */
+  PODS = 'Pods',
+}
+
+/** Scale-up or scale-down behavior of a HorizontalPodAutoscaler. */
+export interface ScalingBehavior {
+  /** How long past recommendations are considered before scaling. */
+  readonly stabilizationWindow: Duration;
+  /** Policy type. */
+  readonly policyType: ScalingPolicyType;
+  /** Amount (percent or pods) allowed per period. */
+  readonly value: number;
+  /** Period the amount applies to. */
+  readonly period: Duration;
+}
+
+/** Props of {@link Autoscaling.horizontalPodAutoscaler}. */
+export interface HorizontalPodAutoscalingProps {
+  /**
+   * Lowest replica count; also sizes the PodDisruptionBudget.
+   * @default 3
+   */
+  readonly minReplicas?: number;
+  /**
+   * Highest replica count.
+   * @default 20
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Target average CPU utilization in percent of the request; 0 drops the CPU metric.
+   * @default 70
+   */
+  readonly cpuUtilizationPercent?: number;
+  /**
+   * Target average requests per second per pod (Pods metric
+   * `http_requests_per_second`, served by prometheus-adapter); 0 drops the metric.
+   * @default 100
+   */
+  readonly requestsPerSecondPerPod?: number;
+  /**
+   * Scale-up behavior.
+   * @default - no stabilization, +100% per 15s (seed)
+   */
+  readonly scaleUp?: ScalingBehavior;
+  /**
+   * Scale-down behavior.
+   * @default - 300s stabilization, -10% per 60s (seed)
+   */
+  readonly scaleDown?: ScalingBehavior;
+}
+
+/** Kinds of autoscaling choice. */
+export enum AutoscalingKind {
+  /** A fixed replica count on the Deployment. */
+  FIXED = 'fixed',
+  /** An autoscaling/v2 HorizontalPodAutoscaler owns the replica count. */
+  HORIZONTAL_POD_AUTOSCALER = 'hpa',
+}
+
+/**
+ * How the proxy's replica count is decided. A class with static factories so
+ * that more choices (e.g. KEDA) can be added without breaking callers.
+ *
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+ */
+export class Autoscaling {
+  /** The seed's HPA: min 3, max 20, CPU 70 %, 100 requests/s per pod. */
+  public static horizontalPodAutoscaler(props: HorizontalPodAutoscalingProps = {}): Autoscaling {
+    const minReplicas = props.minReplicas ?? 3;
+    const maxReplicas = props.maxReplicas ?? 20;
+    if (!Number.isInteger(minReplicas) || minReplicas < 1) {
+      throw new Error(`'minReplicas' must be an integer >= 1 (received ${minReplicas})`);
+    }
+    if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
+      throw new Error(`'maxReplicas' (${maxReplicas}) must be an integer >= 'minReplicas' (${minReplicas})`);
+    }
+    const cpu = props.cpuUtilizationPercent ?? 70;
+    if (!Number.isInteger(cpu) || cpu < 0) {
+      throw new Error(`'cpuUtilizationPercent' must be an integer >= 0 (received ${cpu})`);
+    }
+    const rps = props.requestsPerSecondPerPod ?? 100;
+    if (!(rps >= 0)) {
+      throw new Error(`'requestsPerSecondPerPod' must be >= 0 (received ${rps})`);
+    }
+    if (cpu === 0 && rps === 0) {
+      throw new Error('\'cpuUtilizationPercent\' and \'requestsPerSecondPerPod\' must not both be 0 (received 0 and 0)');
+    }
+    const scaleUp = props.scaleUp ?? {
+      stabilizationWindow: Duration.seconds(0), policyType: ScalingPolicyType.PERCENT, value: 100, period: Duration.seconds(15),
+    };
+    const scaleDown = props.scaleDown ?? {
+      stabilizationWindow: Duration.seconds(300), policyType: ScalingPolicyType.PERCENT, value: 10, period: Duration.seconds(60),
+    };
+    for (const [label, behavior] of [['scaleUp', scaleUp], ['scaleDown', scaleDown]] as const) {
+      if (!Number.isInteger(behavior.value) || behavior.value < 1) {
+        throw new Error(`'${label}.value' must be an integer >= 1 (received ${behavior.value})`);
+      }
+    }
+    return new Autoscaling(AutoscalingKind.HORIZONTAL_POD_AUTOSCALER, minReplicas, maxReplicas, cpu, rps, scaleUp, scaleDown);
+  }
+
+  /** A fixed replica count and no HPA (replicas must be >= 1). */
+  public static fixedReplicas(replicas: number): Autoscaling {
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`'replicas' must be an integer >= 1 (received ${replicas})`);
+    }
+    return new Autoscaling(AutoscalingKind.FIXED, replicas, replicas, 0, 0, undefined, undefined);
+  }
+
+  private constructor(
+    /** Which choice this is. */
+    public readonly kind: AutoscalingKind,
+    /** Lowest replica count (the fixed count for FIXED). */
+    public readonly minReplicas: number,
+    /** Highest replica count (the fixed count for FIXED). */
+    public readonly maxReplicas: number,
+    /** CPU target in percent (0: none). */
+    public readonly cpuUtilizationPercent: number,
+    /** Requests/s per pod target (0: none). */
+    public readonly requestsPerSecondPerPod: number,
+    /** Scale-up behavior (HPA only). */
+    public readonly scaleUp: ScalingBehavior | undefined,
+    /** Scale-down behavior (HPA only). */
+    public readonly scaleDown: ScalingBehavior | undefined,
+  ) {}
+}

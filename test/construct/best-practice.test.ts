@@ -1,0 +1,107 @@
+/**
+ * Checks the synthesized manifests the way kube-score / Polaris / kube-linter
+ * would, for the default and a customized deployment.
+ */
+import { describe, expect, it } from 'vitest';
+import { find, Manifest, synthProxy } from './helpers';
+import { Autoscaling, ProxyRuntime } from '../../src';
+
+/** Every best-practice finding for one proxy's manifests (empty when clean). */
+function lint(manifests: Manifest[]): string[] {
+  const findings: string[] = [];
+  const deployment = find(manifests, 'Deployment');
+  const pod = deployment.spec.template.spec;
+  const podLabels = deployment.spec.template.metadata.labels;
+  const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+
+  if (pod.securityContext?.runAsNonRoot !== true) findings.push('pod: runAsNonRoot');
+  if (!(pod.securityContext?.runAsUser >= 10000) || !(pod.securityContext?.runAsGroup >= 10000)) findings.push('pod: uid/gid below 10000');
+  if (pod.automountServiceAccountToken !== false) findings.push('pod: service account token mounted');
+  if (!pod.serviceAccountName || pod.serviceAccountName === 'default') findings.push('pod: default service account');
+  for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+    const sc = c.securityContext ?? {};
+    if (sc.readOnlyRootFilesystem !== true) findings.push(`${c.name}: writable root filesystem`);
+    if (sc.allowPrivilegeEscalation !== false) findings.push(`${c.name}: privilege escalation`);
+    if (!(sc.capabilities?.drop ?? []).includes('ALL')) findings.push(`${c.name}: capabilities not dropped`);
+    if ((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault') findings.push(`${c.name}: seccomp`);
+    if (sc.privileged === true) findings.push(`${c.name}: privileged`);
+    for (const kind of ['requests', 'limits']) {
+      for (const resource of ['cpu', 'memory', 'ephemeral-storage']) {
+        if (!c.resources?.[kind]?.[resource]) findings.push(`${c.name}: no ${resource} ${kind}`);
+      }
+    }
+    const tag = c.image.split('/').pop().split(':')[1];
+    if (!c.image.includes('@sha256:') && (!tag || tag === 'latest')) findings.push(`${c.name}: unpinned image ${c.image}`);
+  }
+  for (const c of pod.containers) {
+    if (!c.livenessProbe || !c.readinessProbe) findings.push(`${c.name}: missing probe`);
+    else if (JSON.stringify(c.livenessProbe.httpGet) === JSON.stringify(c.readinessProbe.httpGet)) findings.push(`${c.name}: identical liveness and readiness probes`);
+  }
+  if (!pod.affinity?.podAntiAffinity && !pod.topologySpreadConstraints) findings.push('pod: no zone spread');
+  if (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) findings.push('pod: required anti-affinity');
+
+  const hpa = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler');
+  const minReplicas = hpa ? hpa.spec.minReplicas : deployment.spec.replicas;
+  if (hpa) {
+    if (deployment.spec.replicas !== undefined) findings.push('deployment: replicas set while an HPA owns them');
+    if (hpa.spec.minReplicas < 2) findings.push('hpa: minReplicas below 2');
+    if (hpa.spec.scaleTargetRef.name !== deployment.metadata.name || hpa.spec.scaleTargetRef.kind !== 'Deployment') findings.push('hpa: wrong target');
+  }
+  const pdb = manifests.find((m) => m.kind === 'PodDisruptionBudget');
+  if (!pdb) {findings.push('pdb: missing');} else {
+    if (!selects(pdb.spec.selector.matchLabels)) findings.push('pdb: does not select the pods');
+    if (pdb.spec.minAvailable !== undefined && pdb.spec.minAvailable >= minReplicas) findings.push('pdb: blocks all evictions');
+    if (pdb.spec.maxUnavailable !== undefined && pdb.spec.maxUnavailable < 1) findings.push('pdb: maxUnavailable below 1');
+  }
+  const policy = manifests.find((m) => m.kind === 'NetworkPolicy');
+  if (!policy || !selects(policy.spec.podSelector.matchLabels)) findings.push('networkpolicy: does not select the pods');
+  for (const service of manifests.filter((m) => m.kind === 'Service')) {
+    if (!selects(service.spec.selector)) findings.push(`service ${service.metadata.name}: selector does not match pod labels`);
+    const portNames = pod.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
+    for (const port of service.spec.ports) {
+      if (typeof port.targetPort === 'string' && !portNames.includes(port.targetPort)) findings.push(`service: unknown targetPort ${port.targetPort}`);
+    }
+  }
+  const graceNeeded = 5 + 25;
+  if (!(pod.terminationGracePeriodSeconds > graceNeeded)) findings.push('pod: grace period not above shutdown delay + drain');
+  return findings;
+}
+
+describe('best practices (kube-score / Polaris / kube-linter style)', () => {
+  it('finds nothing in the default deployment', () => {
+    // GIVEN
+    const { manifests } = synthProxy();
+    // WHEN
+    const findings = lint(manifests);
+    // THEN
+    expect(findings).toEqual([]);
+  });
+
+  it('finds nothing with fixed replicas in image mode', () => {
+    // GIVEN
+    const { manifests } = synthProxy({ autoscaling: Autoscaling.fixedReplicas(2), runtime: ProxyRuntime.fromImage('registry.example/proxy@sha256:' + 'a'.repeat(64)) });
+    // WHEN
+    const findings = lint(manifests);
+    // THEN
+    expect(findings).toEqual([]);
+  });
+
+  it('reports the seed\'s weak spots (the linter can fail)', () => {
+    // GIVEN the seed's deployment shape: latest image, no security context, replicas next to an HPA
+    const { manifests } = synthProxy();
+    const seedLike = JSON.parse(JSON.stringify(manifests)) as Manifest[];
+    const deployment = find(seedLike, 'Deployment');
+    deployment.spec.replicas = 3;
+    delete deployment.spec.template.spec.securityContext;
+    delete deployment.spec.template.spec.initContainers;
+    deployment.spec.template.spec.containers[0].image = 'holysheep/proxy:latest';
+    delete deployment.spec.template.spec.containers[0].securityContext;
+    // WHEN
+    const findings = lint(seedLike.filter((m) => m.kind !== 'PodDisruptionBudget'));
+    // THEN
+    expect(findings).toEqual(expect.arrayContaining([
+      'pod: runAsNonRoot', 'ai-proxy: writable root filesystem', 'ai-proxy: unpinned image holysheep/proxy:latest',
+      'deployment: replicas set while an HPA owns them', 'pdb: missing',
+    ]));
+  });
+});

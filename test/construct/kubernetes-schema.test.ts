@@ -1,0 +1,71 @@
+import { Duration } from 'cdk8s';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { describe, expect, it } from 'vitest';
+import { Manifest, synthProxy } from './helpers';
+import { Autoscaling, ConfigRollout, ProxyRuntime, SecretKeyRef, Upstream } from '../../src';
+
+/** kubernetes-models class per apiVersion/kind. */
+const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Namespace': Namespace,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+};
+
+/** Validates every object against the Kubernetes OpenAPI schema; returns the kinds seen. */
+function validateAll(manifests: Manifest[]): string[] {
+  return manifests.map((m) => {
+    const Model = MODELS[`${m.apiVersion}/${m.kind}`];
+    if (!Model) {
+      throw new Error(`no schema for ${m.apiVersion}/${m.kind}`);
+    }
+    new Model(m).validate();
+    return m.kind;
+  });
+}
+
+describe('Kubernetes OpenAPI schemas', () => {
+  it('validates every object of the default deployment', () => {
+    // GIVEN
+    const { manifests } = synthProxy();
+    // WHEN
+    const kinds = validateAll(manifests);
+    // THEN
+    expect(new Set(kinds)).toEqual(new Set(['ConfigMap', 'ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy']));
+  });
+
+  it('validates every object of a customized deployment', () => {
+    // GIVEN
+    const { manifests } = synthProxy({
+      upstreams: [Upstream.openAi({ apiKey: SecretKeyRef.fromLiteral('openai', 'key', 'sk-x') }), Upstream.deepSeek()],
+      caBundle: SecretKeyRef.fromSecret('corp-ca', 'ca.crt'),
+      runtime: ProxyRuntime.fromImage('registry.example/ai-failover-proxy:1.2.3'),
+      autoscaling: Autoscaling.fixedReplicas(2),
+      configRollout: ConfigRollout.ROLLING_RESTART,
+      pdbMinAvailable: 1,
+      drainTimeout: Duration.seconds(10),
+    });
+    // WHEN
+    const kinds = validateAll(manifests);
+    // THEN
+    expect(kinds).toContain('Secret');
+  });
+
+  it('rejects an object the schema refuses (the check can fail)', () => {
+    // GIVEN
+    const { manifests } = synthProxy();
+    const broken = JSON.parse(JSON.stringify(manifests.find((m) => m.kind === 'Deployment')));
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'eighty';
+    // WHEN / THEN
+    expect(() => validateAll([broken])).toThrow();
+  });
+});
