@@ -1,0 +1,167 @@
+import type { BreakerStateName } from '../events';
+import type { BreakerPolicy } from './breaker-policy';
+
+/** Settings of a {@link CircuitBreaker}, in ms. */
+export interface CircuitBreakerOptions {
+  /** Decides when a closed breaker opens. */
+  readonly policy: BreakerPolicy;
+  /** First open time, in ms. */
+  readonly recoveryTimeoutMs: number;
+  /** Upper bound of the growing open time, in ms. */
+  readonly maxRecoveryTimeoutMs: number;
+  /** Each failed probe multiplies the open time by this. */
+  readonly openBackoffMultiplier: number;
+  /** Probes admitted at once in half-open; that many successes close it. */
+  readonly halfOpenMaxCalls: number;
+  /** [0, 1) source for jitter of the open time (±10 %). */
+  readonly random: () => number;
+  /** Called on every state change. Must not throw. */
+  readonly onTransition?: (from: BreakerStateName, to: BreakerStateName) => void;
+}
+
+/** Permission to make one call, from {@link CircuitBreaker.tryAcquire}. */
+export interface BreakerPermit {
+  /** True when the call is a half-open probe. */
+  readonly probe: boolean;
+  /** Generation of the breaker when acquired (stale permits are ignored). */
+  readonly generation: number;
+}
+
+/**
+ * A per-upstream circuit breaker state machine: closed → open (policy says
+ * so) → half-open (first call after the open time) → closed after
+ * `halfOpenMaxCalls` successful probes, or back to open with a longer, capped,
+ * jittered open time after a failed probe. At most `halfOpenMaxCalls` probes
+ * run at once. Pure: every method takes `now` (ms).
+ */
+export class CircuitBreaker {
+  private current: BreakerStateName = 'closed';
+  private openUntilMs = 0;
+  private nextOpenMs: number;
+  private probesInFlight = 0;
+  private probeSuccesses = 0;
+  private generation = 0;
+
+  public constructor(private readonly options: CircuitBreakerOptions) {
+    this.nextOpenMs = options.recoveryTimeoutMs;
+  }
+
+  /** State as of the last call (open stays open until a call arrives after the open time). */
+  public get state(): BreakerStateName {
+    return this.current;
+  }
+
+  /** Consecutive failures recorded by the policy. */
+  public get consecutiveFailures(): number {
+    return this.options.policy.consecutiveFailures;
+  }
+
+  /** Failure ratio over the policy's window. */
+  public errorRate(now: number): number {
+    return this.options.policy.errorRate(now);
+  }
+
+  /** While open: when the breaker will admit a probe (ms), else null. */
+  public get openUntil(): number | null {
+    return this.current === 'open' ? this.openUntilMs : null;
+  }
+
+  /** Half-open probes running now. */
+  public get inFlightProbes(): number {
+    return this.probesInFlight;
+  }
+
+  /** True when a call would be admitted now (does not change state). */
+  public canAcquire(now: number): boolean {
+    if (this.current === 'closed') return true;
+    if (this.current === 'open') return now >= this.openUntilMs && this.options.halfOpenMaxCalls > 0;
+    return this.probesInFlight < this.options.halfOpenMaxCalls;
+  }
+
+  /** Asks to make one call; null when the breaker refuses (costs no attempt). */
+  public tryAcquire(now: number): BreakerPermit | null {
+    if (this.current === 'open') {
+      if (now < this.openUntilMs) return null;
+      this.transition('half_open');
+    }
+    if (this.current === 'half_open') {
+      if (this.probesInFlight >= this.options.halfOpenMaxCalls) return null;
+      this.probesInFlight += 1;
+      return { probe: true, generation: this.generation };
+    }
+    return { probe: false, generation: this.generation };
+  }
+
+  /** Records a successful call. */
+  public onSuccess(now: number, permit: BreakerPermit): void {
+    if (!this.release(permit)) return;
+    if (this.current === 'half_open' && permit.probe) {
+      this.probeSuccesses += 1;
+      if (this.probeSuccesses >= this.options.halfOpenMaxCalls) this.close();
+    } else if (this.current === 'closed') {
+      this.options.policy.success(now);
+    }
+  }
+
+  /**
+   * Records a failed call (5xx, 429, timeout, connection error).
+   * `openForMs` (e.g. a 429's Retry-After) opens the breaker for that long at once.
+   */
+  public onFailure(now: number, permit: BreakerPermit, openForMs?: number): void {
+    if (!this.release(permit)) return;
+    if (this.current === 'half_open' && permit.probe) {
+      this.nextOpenMs = Math.min(this.options.maxRecoveryTimeoutMs, this.nextOpenMs * this.options.openBackoffMultiplier);
+      this.open(now, openForMs);
+    } else if (this.current === 'closed') {
+      const trips = this.options.policy.failure(now);
+      if (trips || openForMs !== undefined) this.open(now, openForMs);
+    }
+  }
+
+  /** Gives a permit back without a verdict (client error, client abort). */
+  public onNeutral(permit: BreakerPermit): void {
+    this.release(permit);
+  }
+
+  /** An active health check passed: open → half-open at once; half-open → closed. */
+  public onHealthy(now: number): void {
+    if (this.current === 'open') {
+      this.openUntilMs = Math.min(this.openUntilMs, now);
+    } else if (this.current === 'half_open') {
+      this.close();
+    }
+  }
+
+  private release(permit: BreakerPermit): boolean {
+    if (permit.generation !== this.generation) return false;
+    if (permit.probe && this.probesInFlight > 0) this.probesInFlight -= 1;
+    return true;
+  }
+
+  private open(now: number, openForMs?: number): void {
+    const jitter = 0.9 + 0.2 * Math.min(Math.max(this.options.random(), 0), 1);
+    const base = Math.min(this.options.maxRecoveryTimeoutMs, this.nextOpenMs * jitter);
+    const duration = openForMs !== undefined ? Math.max(openForMs, 0) : base;
+    this.openUntilMs = now + duration;
+    this.probesInFlight = 0;
+    this.probeSuccesses = 0;
+    this.generation += 1;
+    this.transition('open');
+  }
+
+  private close(): void {
+    this.options.policy.reset();
+    this.nextOpenMs = this.options.recoveryTimeoutMs;
+    this.probesInFlight = 0;
+    this.probeSuccesses = 0;
+    this.generation += 1;
+    this.transition('closed');
+  }
+
+  private transition(to: BreakerStateName): void {
+    const from = this.current;
+    if (from === to) return;
+    this.current = to;
+    this.options.onTransition?.(from, to);
+  }
+}

@@ -1,0 +1,68 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { HEADERS } from '../../src/contract';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and others a proxy must not pass on. */
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'http2-settings',
+]);
+
+/** Request headers the proxy sets itself or never forwards. */
+const REQUEST_DROP = new Set([
+  'host', 'authorization', 'content-length', 'accept-encoding', 'cookie', 'expect',
+  'x-api-key', 'api-key',
+  HEADERS.timeoutMs, HEADERS.requestId,
+]);
+
+/** Response headers the proxy sets itself. */
+const RESPONSE_DROP = new Set([
+  'content-length', 'content-encoding', 'set-cookie', 'location',
+  HEADERS.upstream, HEADERS.attempts, HEADERS.overheadMs, HEADERS.requestId, HEADERS.costUsd,
+]);
+
+/** Names listed in `Connection` (those are hop-by-hop too). */
+function connectionTokens(headers: IncomingHttpHeaders | Record<string, unknown>): Set<string> {
+  const value = headers.connection;
+  const text = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : '';
+  return new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0));
+}
+
+/**
+ * Headers sent upstream: the client's minus hop-by-hop, those named in
+ * `Connection`, its `Authorization` and the proxy's own; plus the upstream's
+ * key, our request id and `traceparent` (forwarded as is).
+ */
+export function upstreamRequestHeaders(
+  client: IncomingHttpHeaders,
+  apiKey: string | undefined,
+  requestId: string,
+  bodyLength: number | undefined,
+): Record<string, string> {
+  const named = connectionTokens(client);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(client)) {
+    const lower = name.toLowerCase();
+    if (value === undefined || HOP_BY_HOP.has(lower) || named.has(lower) || REQUEST_DROP.has(lower)) continue;
+    out[lower] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  out['accept-encoding'] = 'identity';
+  out[HEADERS.requestId] = requestId;
+  if (apiKey) out.authorization = `Bearer ${apiKey}`;
+  if (bodyLength !== undefined) {
+    out['content-length'] = String(bodyLength);
+    out['content-type'] = out['content-type'] ?? 'application/json';
+  }
+  return out;
+}
+
+/** Headers of an upstream response that may be passed to the client. */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+  const named = connectionTokens(upstream);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    const lower = name.toLowerCase();
+    if (value === undefined || HOP_BY_HOP.has(lower) || named.has(lower) || RESPONSE_DROP.has(lower)) continue;
+    out[lower] = value;
+  }
+  return out;
+}

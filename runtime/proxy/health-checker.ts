@@ -1,0 +1,73 @@
+import type { UpstreamRuntime } from './upstream-runtime';
+
+/** Settings of a {@link HealthChecker}. */
+export interface HealthCheckerOptions {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly now: () => number;
+  readonly random: () => number;
+  /** The upstreams checked right now (read on every tick, so reconfigure is seen). */
+  readonly upstreams: () => readonly UpstreamRuntime[];
+}
+
+/**
+ * Optional active health checks: a jittered `GET <baseUrl>/models` with the
+ * upstream's key (unbilled, never a completion). A passing check moves an
+ * open breaker to half-open at once and closes a half-open one; a failing
+ * check never opens a breaker by itself (only real traffic does).
+ */
+export class HealthChecker {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  public constructor(private readonly options: HealthCheckerOptions) {}
+
+  /** Starts one jittered loop per upstream name. */
+  public start(): void {
+    this.schedule();
+  }
+
+  /** Stops every loop. */
+  public stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const delay = this.options.intervalMs * (0.5 + this.options.random());
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.checkAll().finally(() => this.schedule());
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private async checkAll(): Promise<void> {
+    await Promise.all(this.options.upstreams().filter((u) => u.breaker.state !== 'closed').map((u) => this.check(u)));
+  }
+
+  /** Checks one upstream now; true when it answered 2xx. */
+  public async check(upstream: UpstreamRuntime): Promise<boolean> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.options.timeoutMs);
+    try {
+      const response = await upstream.pool.request({
+        method: 'GET',
+        subPath: 'models',
+        headers: upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {},
+        signal: ac.signal,
+      });
+      await response.body.dump();
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      if (ok) upstream.breaker.onHealthy(this.options.now());
+      return ok;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { PATHS } from '../../src/contract';
+
+/** A proxied route: method, the path under the upstream's base URL, and what its body may do. */
+export interface ProxyRoute {
+  /** Route template for events (never a raw URL). */
+  readonly route: string;
+  readonly method: 'GET' | 'POST';
+  /** Path appended to the upstream base URL (which includes `/v1`). */
+  readonly subPath: string;
+  /** Body carries `model` and may ask for `stream: true`. */
+  readonly hasBody: boolean;
+  /** `stream_options.include_usage` is understood. */
+  readonly streamable: boolean;
+}
+
+const ROUTES: readonly ProxyRoute[] = [
+  { route: PATHS.chatCompletions, method: 'POST', subPath: 'chat/completions', hasBody: true, streamable: true },
+  { route: PATHS.completions, method: 'POST', subPath: 'completions', hasBody: true, streamable: true },
+  { route: PATHS.embeddings, method: 'POST', subPath: 'embeddings', hasBody: true, streamable: false },
+  { route: PATHS.models, method: 'GET', subPath: 'models', hasBody: false, streamable: false },
+];
+
+/**
+ * The route for a request URL, from a fixed table (so the upstream URL can
+ * never be influenced by the request); the query string is dropped.
+ */
+export function matchRoute(url: string | undefined): ProxyRoute | undefined {
+  const path = (url ?? '').split('?')[0].replace(/\/+$/, '');
+  return ROUTES.find((r) => r.route === path);
+}
