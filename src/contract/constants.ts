@@ -112,6 +112,32 @@ export const METRICS = {
   openStreams: 'ai_failover_open_streams',
 } as const;
 
+/**
+ * Label names (and the label values dashboards/alerts match on) of the
+ * metrics in {@link METRICS}. The runtime sets them; src/observability queries them.
+ */
+export const METRIC_LABELS = {
+  route: 'route',
+  model: 'model',
+  status: 'status',
+  upstream: 'upstream',
+  from: 'from',
+  to: 'to',
+  outcome: 'outcome',
+  direction: 'direction',
+  result: 'result',
+} as const;
+
+/** Label values of {@link METRIC_LABELS} that queries match on. */
+export const METRIC_LABEL_VALUES = {
+  /** `direction` of `ai_failover_tokens_total`. */
+  directionInput: 'input',
+  directionOutput: 'output',
+  /** `result` of `ai_failover_config_reloads_total`. */
+  reloadOk: 'ok',
+  reloadFailed: 'failed',
+} as const;
+
 /** Values of the breaker state gauge. */
 export const BREAKER_STATE_VALUE = {
   closed: 0,

@@ -1,0 +1,125 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { FailoverAlerts, FailoverAlertsProps } from './failover-alerts';
+import { FailoverDashboard, FailoverDashboardProps } from './failover-dashboard';
+import { FailoverPodMonitor } from './failover-pod-monitor';
+import { FailoverServiceMonitor } from './failover-service-monitor';
+
+/**
+ * What {@link FailoverMonitoring} emits, without the proxy's identity: the
+ * shape a `FailoverProxy` prop can take. The CRD-backed parts (ServiceMonitor,
+ * PodMonitor, PrometheusRule) are off unless asked for; the dashboard ConfigMap is on.
+ */
+export interface FailoverMonitoringOptions {
+  /**
+   * Labels on the ServiceMonitor and PrometheusRule so that the Prometheus
+   * selectors pick them up, e.g. `{ release: 'kube-prometheus-stack' }`.
+   * @default - none
+   */
+  readonly prometheusSelectorLabels?: { [key: string]: string };
+  /**
+   * Emit a ServiceMonitor (needs the Prometheus Operator CRDs).
+   * @default false
+   */
+  readonly serviceMonitor?: boolean;
+  /**
+   * Emit a PodMonitor instead (needs the Prometheus Operator CRDs); not together with `serviceMonitor`.
+   * @default false
+   */
+  readonly podMonitor?: boolean;
+  /**
+   * Emit the PrometheusRule (needs the Prometheus Operator CRDs).
+   * @default false
+   */
+  readonly alerts?: boolean;
+  /**
+   * Alert thresholds; `namespaceName`, `job` and `labels` default to this construct's.
+   * @default - the defaults of {@link FailoverAlertsProps}
+   */
+  readonly alertOptions?: FailoverAlertsProps;
+  /**
+   * Emit the Grafana dashboard ConfigMap.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Dashboard options; `metricsNamespace` and `job` default to this construct's.
+   * @default - the defaults of {@link FailoverDashboardProps}
+   */
+  readonly dashboardOptions?: FailoverDashboardProps;
+}
+
+/**
+ * Props of {@link FailoverMonitoring}.
+ */
+export interface FailoverMonitoringProps extends FailoverMonitoringOptions {
+  /** Labels of the proxy's Service (and pods), e.g. `FailoverProxy.selectorLabels`. */
+  readonly selectorLabels: { [key: string]: string };
+  /**
+   * Namespace of the proxy: where the ServiceMonitor and PrometheusRule go and
+   * the `namespace` matcher of the queries.
+   * @default - the chart's namespace (no matcher when the chart has none)
+   */
+  readonly namespaceName?: string;
+  /**
+   * Name of the proxy's Service; the ServiceMonitor's targets get it as `job`,
+   * so it becomes the `job` matcher of the queries.
+   * @default - no job matcher
+   */
+  readonly serviceName?: string;
+}
+
+/**
+ * The proxy's observability in one place: ServiceMonitor (or PodMonitor), PrometheusRule and
+ * Grafana dashboard, each an opt-in child (`ServiceMonitor` or `PodMonitor`, `Alerts`, `Dashboard`).
+ */
+export class FailoverMonitoring extends Construct {
+  /** The ServiceMonitor, when enabled. */
+  public readonly serviceMonitor?: FailoverServiceMonitor;
+  /** The PodMonitor, when enabled. */
+  public readonly podMonitor?: FailoverPodMonitor;
+  /** The PrometheusRule, when enabled. */
+  public readonly alerts?: FailoverAlerts;
+  /** The dashboard ConfigMap, when enabled. */
+  public readonly dashboard?: FailoverDashboard;
+
+  public constructor(scope: Construct, id: string, props: FailoverMonitoringProps) {
+    super(scope, id);
+    if (props.serviceMonitor && props.podMonitor) {
+      throw new Error('\'serviceMonitor\' and \'podMonitor\' must not both be true (received true and true): every series would be scraped twice');
+    }
+    if (props.podMonitor) {
+      this.podMonitor = new FailoverPodMonitor(this, 'PodMonitor', {
+        selectorLabels: props.selectorLabels,
+        namespaceName: props.namespaceName,
+        labels: props.prometheusSelectorLabels,
+      });
+    }
+    if (props.serviceMonitor) {
+      this.serviceMonitor = new FailoverServiceMonitor(this, 'ServiceMonitor', {
+        selectorLabels: props.selectorLabels,
+        namespaceName: props.namespaceName,
+        labels: props.prometheusSelectorLabels,
+      });
+    }
+    if (props.alerts) {
+      this.alerts = new FailoverAlerts(this, 'Alerts', {
+        namespaceName: props.namespaceName,
+        job: props.serviceName,
+        labels: props.prometheusSelectorLabels,
+        ...props.alertOptions,
+      });
+    } else if (props.alertOptions) {
+      throw new Error('\'alertOptions\' needs \'alerts: true\' (received alerts: ' + String(props.alerts) + ')');
+    }
+    if (props.dashboard ?? true) {
+      this.dashboard = new FailoverDashboard(this, 'Dashboard', {
+        metricsNamespace: props.namespaceName ?? Chart.of(this).namespace,
+        job: props.serviceName,
+        ...props.dashboardOptions,
+      });
+    } else if (props.dashboardOptions) {
+      throw new Error('\'dashboardOptions\' needs \'dashboard\' to be true (received dashboard: false)');
+    }
+  }
+}
