@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** Result of {@link ClientAuth.check}. */
+export type AuthResult =
+  | { readonly ok: true; /** Key fingerprint (`key:<8 hex>`), never the key. */ readonly client?: string }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Client key check: `Authorization: Bearer <key>` or `api-key: <key>`. Keys
+ * are compared as SHA-256 digests with `timingSafeEqual`, every key tried.
+ * With no keys configured every request passes (`open`).
+ */
+export class ClientAuth {
+  private digests: Buffer[] = [];
+
+  constructor(keys: readonly string[]) {
+    this.setKeys(keys);
+  }
+
+  /** Replaces the accepted keys (config reload). */
+  setKeys(keys: readonly string[]): void {
+    this.digests = keys.map(digest);
+  }
+
+  /** True when no key is configured: the proxy is open. */
+  get open(): boolean {
+    return this.digests.length === 0;
+  }
+
+  /** Checks one request's key. */
+  check(req: IncomingMessage): AuthResult {
+    if (this.open) return { ok: true };
+    const presented = presentedKey(req);
+    if (presented === undefined) {
+      return { ok: false, message: 'Missing API key: send "Authorization: Bearer <key>" or an "api-key" header.' };
+    }
+    const candidate = digest(presented);
+    let match = false;
+    for (const known of this.digests) {
+      match = timingSafeEqual(candidate, known) || match;
+    }
+    if (!match) return { ok: false, message: 'Incorrect API key provided.' };
+    return { ok: true, client: clientFingerprint(presented) };
+  }
+}
+
+/** Bounded, key-free client id for rate limiting and logs. */
+export function clientFingerprint(key: string): string {
+  return `key:${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+}
+
+function presentedKey(req: IncomingMessage): string | undefined {
+  const authorization = req.headers.authorization;
+  if (typeof authorization === 'string') {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  const apiKey = req.headers['api-key'];
+  if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  return undefined;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

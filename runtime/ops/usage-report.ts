@@ -1,0 +1,134 @@
+import type { ProxyConfig } from '../../src/contract';
+import type { AttemptFinishedEvent, BreakerTransitionEvent, FailoverEvent, ProxyEvents, RequestFinishedEvent, RequestStartedEvent } from '../events';
+import { ModelLabels } from './model-label';
+
+/** Totals of one model or upstream in the usage report. */
+export interface UsageBreakdown {
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+/**
+ * The seed's `get_usage_report()` fields plus `by_model`, `by_upstream` and
+ * `failover_cost_usd`. `total_cost_<currency>` is keyed by the display
+ * currency (seed: `total_cost_cny`).
+ */
+export interface UsageReport {
+  total_input_tokens: number;
+  total_output_tokens: number;
+  total_cost_usd: number;
+  [displayCost: `total_cost_${string}`]: number;
+  avg_cost_per_1m_input: number;
+  stats: { total_requests: number; successful_requests: number; failed_requests: number; failover_count: number };
+  failover_cost_usd: number;
+  by_model: Record<string, UsageBreakdown>;
+  by_upstream: Record<string, UsageBreakdown>;
+  since: string;
+}
+
+/** Rounds like Python's `round(x, digits)` for display (half away from zero on the decimal). */
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round((value + Number.EPSILON * Math.sign(value)) * factor) / factor;
+}
+
+/**
+ * Accumulates usage and cost since start from `requestFinished` events
+ * (streamed and not) and renders the seed's report.
+ */
+export class UsageTracker implements ProxyEvents {
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private costUsd = 0;
+  private failoverCostUsd = 0;
+  private readonly stats = { total_requests: 0, successful_requests: 0, failed_requests: 0, failover_count: 0 };
+  private readonly byModel = new Map<string, UsageBreakdown>();
+  private readonly byUpstream = new Map<string, UsageBreakdown>();
+  private readonly since: string;
+  private currency: ProxyConfig['currency'];
+  private readonly models: ModelLabels;
+
+  constructor(config: ProxyConfig, now: () => number = Date.now) {
+    this.currency = config.currency;
+    this.models = new ModelLabels(config);
+    this.since = new Date(now()).toISOString();
+  }
+
+  /** Follows a reloaded config (currency, known models). */
+  configChanged(config: ProxyConfig): void {
+    this.currency = config.currency;
+    this.models.update(config);
+  }
+
+  requestStarted(_event: RequestStartedEvent): void {
+    // not used here
+  }
+  attemptFinished(_event: AttemptFinishedEvent): void {
+    // not used here
+  }
+  failover(_event: FailoverEvent): void {
+    // not used here
+  }
+  retryBudgetRejected(_event: { readonly upstream: string }): void {
+    // not used here
+  }
+  breakerTransition(_event: BreakerTransitionEvent): void {
+    // not used here
+  }
+  streamOpened(): void {
+    // not used here
+  }
+  streamClosed(): void {
+    // not used here
+  }
+
+  requestFinished(event: RequestFinishedEvent): void {
+    this.stats.total_requests += 1;
+    if (event.status < 400) this.stats.successful_requests += 1;
+    else this.stats.failed_requests += 1;
+    this.stats.failover_count += event.failovers;
+    const input = event.usage?.promptTokens ?? 0;
+    const output = event.usage?.completionTokens ?? 0;
+    const cost = event.costUsd ?? 0;
+    this.inputTokens += input;
+    this.outputTokens += output;
+    this.costUsd += cost;
+    if (event.failovers > 0) this.failoverCostUsd += cost;
+    add(this.byModel, this.models.label(event.model), input, output, cost);
+    if (event.upstream !== undefined) add(this.byUpstream, event.upstream, input, output, cost);
+  }
+
+  /** The report `/v1/usage` returns, with the seed's formulas and rounding. */
+  report(): UsageReport {
+    const code = this.currency.code.toLowerCase();
+    return {
+      total_input_tokens: this.inputTokens,
+      total_output_tokens: this.outputTokens,
+      total_cost_usd: round(this.costUsd, 4),
+      [`total_cost_${code}`]: round(this.costUsd * this.currency.perUsd, 2),
+      avg_cost_per_1m_input: round(this.inputTokens > 0 ? (this.costUsd / this.inputTokens) * 1_000_000 : 0, 2),
+      stats: { ...this.stats },
+      failover_cost_usd: round(this.failoverCostUsd, 4),
+      by_model: roundAll(this.byModel),
+      by_upstream: roundAll(this.byUpstream),
+      since: this.since,
+    } as UsageReport;
+  }
+}
+
+function add(map: Map<string, UsageBreakdown>, key: string, input: number, output: number, cost: number): void {
+  const entry = map.get(key) ?? { requests: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  entry.requests += 1;
+  entry.input_tokens += input;
+  entry.output_tokens += output;
+  entry.cost_usd += cost;
+  map.set(key, entry);
+}
+
+function roundAll(map: Map<string, UsageBreakdown>): Record<string, UsageBreakdown> {
+  const out: Record<string, UsageBreakdown> = {};
+  for (const [key, value] of map) out[key] = { ...value, cost_usd: round(value.cost_usd, 6) };
+  return out;
+}

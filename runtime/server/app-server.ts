@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { EnginePort } from './engine-port';
+import { HEADERS, PATHS, type ProxyConfig } from '../../src/contract';
+import { sendOpenAIError } from '../http/openai-error';
+import type { ClientAuth } from '../ops/client-auth';
+import type { Logger } from '../ops/logger';
+import type { ProxyMetrics } from '../ops/metrics';
+import type { RateLimiter } from '../ops/rate-limiter';
+import { requestIdFrom } from '../ops/request-id';
+import type { UsageTracker } from '../ops/usage-report';
+
+/** Readiness as the server sees it; the drain flips `draining`. */
+export interface Lifecycle {
+  ready: boolean;
+  draining: boolean;
+}
+
+/** Options of {@link createAppServer}. */
+export interface AppServerOptions {
+  readonly engine: EnginePort;
+  readonly auth: ClientAuth;
+  readonly rateLimiter: RateLimiter;
+  readonly metrics: ProxyMetrics;
+  readonly usage: UsageTracker;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly lifecycle: Lifecycle;
+  /** Config for limits; read on each request so reloads apply. */
+  readonly config: () => ProxyConfig;
+}
+
+/** The main-port server and what the drain needs to watch. */
+export interface AppServer {
+  readonly server: Server;
+  /** Requests currently being handled. */
+  inFlight(): number;
+  /** Applies the slow-client timeouts of a (new) config. */
+  applyLimits(config: ProxyConfig): void;
+}
+
+/** Routes the engine serves, with their method. */
+const ENGINE_ROUTES: Readonly<Record<string, string>> = {
+  [PATHS.chatCompletions]: 'POST',
+  [PATHS.completions]: 'POST',
+  [PATHS.embeddings]: 'POST',
+  [PATHS.models]: 'GET',
+};
+
+/** Routes the server answers itself, with their method. */
+const OWN_ROUTES: Readonly<Record<string, string>> = {
+  [PATHS.healthLive]: 'GET',
+  [PATHS.healthReady]: 'GET',
+  [PATHS.healthUpstreams]: 'GET',
+  [PATHS.status]: 'GET',
+  [PATHS.usage]: 'GET',
+};
+
+/**
+ * The main port: health paths, `/v1/status`, `/v1/usage`, then
+ * auth → rate limit → declared body size (413; the engine also bounds the
+ * body it reads) → concurrency → `engine.handle`. Every response carries
+ * `x-request-id`; unknown paths get a 404 and wrong methods a 405, both
+ * OpenAI-style.
+ */
+export function createAppServer(options: AppServerOptions): AppServer {
+  const { engine, auth, rateLimiter, metrics, usage, logger, lifecycle } = options;
+  let inFlight = 0;
+
+  const refuse = (
+    req: IncomingMessage, res: ServerResponse, route: string, started: number,
+    status: number, code: string, message: string, headers: Record<string, string> = {},
+  ): void => {
+    sendOpenAIError(res, status, code, message, headers);
+    metrics.recordRequest({ route, model: 'other', status, durationMs: performance.now() - started });
+    logger.info({ event: 'request', requestId: res.getHeader(HEADERS.requestId), route, status, errorCode: code, method: req.method }, 'request refused');
+  };
+
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
+    res.setHeader(HEADERS.requestId, requestId);
+    if (lifecycle.draining) res.setHeader('connection', 'close');
+    const path = ((req.url ?? '/').split('?')[0] ?? '/').replace(/(.)\/+$/, '$1');
+
+    const own = OWN_ROUTES[path];
+    const engineMethod = ENGINE_ROUTES[path];
+    const expected = own ?? engineMethod;
+    if (expected === undefined) {
+      refuse(req, res, 'other', started, 404, 'not_found', `Unknown path ${JSON.stringify(path.slice(0, 100))}.`);
+      return;
+    }
+    if (req.method !== expected && !(expected === 'GET' && req.method === 'HEAD')) {
+      refuse(req, res, path, started, 405, 'method_not_allowed', `Method ${JSON.stringify(String(req.method).slice(0, 16))} is not allowed on ${path}; use ${expected}.`, { allow: expected });
+      return;
+    }
+    if (path === PATHS.healthLive) {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (path === PATHS.healthReady) {
+      const ok = lifecycle.ready && !lifecycle.draining;
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : lifecycle.draining ? 'draining' : 'starting' });
+      return;
+    }
+    if (path === PATHS.healthUpstreams) {
+      sendJson(res, 200, { upstreams: engine.upstreamStatus() });
+      return;
+    }
+
+    // every /v1/* path: auth, then rate limit
+    const authResult = auth.check(req);
+    if (!authResult.ok) {
+      refuse(req, res, path, started, 401, 'invalid_api_key', authResult.message);
+      return;
+    }
+    const client = authResult.client ?? `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+    const decision = rateLimiter.take(client);
+    if (!decision.allowed) {
+      metrics.rateLimitedRequest(path);
+      refuse(req, res, path, started, 429, 'rate_limit_exceeded', `Rate limit of ${rateLimiter.requestsPerMinute} requests per minute exceeded; retry after ${decision.retryAfterSeconds} s.`, { 'retry-after': String(decision.retryAfterSeconds) });
+      return;
+    }
+    if (path === PATHS.status) {
+      sendJson(res, 200, { status: lifecycle.draining ? 'draining' : 'ok', upstreams: engine.upstreamStatus(), openStreams: engine.openStreams(), inFlightRequests: inFlight });
+      return;
+    }
+    if (path === PATHS.usage) {
+      sendJson(res, 200, usage.report());
+      return;
+    }
+
+    const maxBody = options.config().limits.maxBodyBytes;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBody) {
+      res.setHeader('connection', 'close');
+      refuse(req, res, path, started, 413, 'request_too_large', `Request body of ${declared} bytes exceeds the limit of ${maxBody} bytes.`);
+      req.resume();
+      return;
+    }
+    const limit = options.config().limits.maxConcurrentRequests;
+    if (inFlight >= limit) {
+      refuse(req, res, path, started, 503, 'server_overloaded', `The proxy is at its limit of ${limit} concurrent requests; retry shortly.`, { 'retry-after': '1' });
+      return;
+    }
+    inFlight += 1;
+    try {
+      await engine.handle(req, res, { requestId, receivedAt: started, client });
+    } catch (error) {
+      logger.error({ event: 'engine_error', requestId, err: { message: (error as Error).message } }, 'engine failed');
+      sendOpenAIError(res, 500, 'internal_error', 'The proxy failed to handle the request.');
+    } finally {
+      inFlight -= 1;
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void handler(req, res);
+  });
+  const applyLimits = (config: ProxyConfig): void => {
+    server.headersTimeout = config.limits.headersTimeoutSeconds * 1000;
+    server.requestTimeout = Math.max(config.limits.requestBodyTimeoutSeconds, config.limits.headersTimeoutSeconds) * 1000;
+  };
+  applyLimits(options.config());
+  return { server, inFlight: () => inFlight, applyLimits };
+}
+
+/** Sends a JSON body with a status. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.setHeader('cache-control', 'no-store');
+  res.end(text);
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { priceUsage } from '../../../runtime/core/pricing';
+import type { RequestFinishedEvent } from '../../../runtime/events';
+import { PROMETHEUS_ADAPTER_RULE, ProxyMetrics } from '../../../runtime/ops/metrics';
+import { UsageTracker } from '../../../runtime/ops/usage-report';
+import { configSchema, METRICS } from '../../../src/contract';
+
+const config = configSchema.parse({ upstreams: [{ name: 'primary', baseUrl: 'http://127.0.0.1:1/v1', models: ['local-model'] }] });
+
+const finished = (over: Partial<RequestFinishedEvent>): RequestFinishedEvent => ({
+  requestId: 'r',
+  route: '/v1/chat/completions',
+  model: 'gpt-4.1',
+  status: 200,
+  stream: false,
+  upstream: 'primary',
+  attempts: 1,
+  failovers: 0,
+  retries: 0,
+  durationMs: 100,
+  overheadMs: 2,
+  ...over,
+});
+
+describe('UsageTracker', () => {
+  it('reports the seed\'s fields with its formulas and rounding, streamed and not', () => {
+    // GIVEN three requests: a plain one, a streamed one after a failover, and a failure
+    const usage = new UsageTracker(config);
+    const a = priceUsage(config.pricing, 'gpt-4.1', 1_000_000, 500_000); // 8 + 12 = 20
+    const b = priceUsage(config.pricing, 'deepseek-v3.2', 123_456, 7_890);
+    usage.requestFinished(finished({ usage: { promptTokens: 1_000_000, completionTokens: 500_000 }, costUsd: a }));
+    usage.requestFinished(finished({
+      model: 'deepseek-v3.2',
+      stream: true,
+      upstream: 'backup_1',
+      attempts: 2,
+      failovers: 1,
+      retries: 1,
+      usage: { promptTokens: 123_456, completionTokens: 7_890 },
+      costUsd: b,
+    }));
+    usage.requestFinished(finished({ model: 'secret prompt-ish model', status: 502, upstream: undefined, attempts: 4, failovers: 2, errorCode: 'all_upstreams_failed' }));
+    // WHEN the report is read
+    const report = usage.report();
+    // THEN totals, rounding and breakdowns follow the pricing table
+    const total = a + b;
+    expect(a).toBe(20);
+    expect(report.total_input_tokens).toBe(1_123_456);
+    expect(report.total_output_tokens).toBe(507_890);
+    expect(report.total_cost_usd).toBe(Math.round(total * 1e4) / 1e4);
+    expect(report.total_cost_cny).toBe(Math.round(total * 100) / 100);
+    expect(report.avg_cost_per_1m_input).toBe(Math.round((total / 1_123_456) * 1e6 * 100) / 100);
+    expect(report.stats).toEqual({ total_requests: 3, successful_requests: 2, failed_requests: 1, failover_count: 3 });
+    expect(report.failover_cost_usd).toBe(Math.round(b * 1e4) / 1e4);
+    expect(Object.keys(report.by_model).sort()).toEqual(['deepseek-v3.2', 'gpt-4.1', 'other']);
+    expect(report.by_upstream.backup_1).toMatchObject({ requests: 1, input_tokens: 123_456, output_tokens: 7_890 });
+  });
+
+  it('names the display cost after the currency code', () => {
+    const usd = new UsageTracker(configSchema.parse({ currency: { code: 'EUR', perUsd: 0.5 } }));
+    usd.requestFinished(finished({ usage: { promptTokens: 1_000_000, completionTokens: 0 }, costUsd: 8 }));
+    expect(usd.report()).toMatchObject({ total_cost_usd: 8, total_cost_eur: 4, avg_cost_per_1m_input: 8 });
+  });
+});
+
+describe('ProxyMetrics', () => {
+  it('exposes the contract names with values after scripted traffic', async () => {
+    // GIVEN metrics attached to an engine with one open breaker
+    const metrics = new ProxyMetrics(config);
+    metrics.attach({ upstreamStatus: () => [{ name: 'primary', state: 'open' }, { name: 'backup_1', state: 'half_open' }] });
+    // WHEN a failed-over request, an unknown-model request and a rate-limited one are recorded
+    metrics.requestStarted({ requestId: 'r1', route: '/v1/chat/completions', stream: false });
+    metrics.attemptFinished({ requestId: 'r1', route: '/v1/chat/completions', upstream: 'primary', attempt: 1, outcome: 'server_error', status: 503, latencyMs: 20 });
+    metrics.failover({ requestId: 'r1', route: '/v1/chat/completions', from: 'primary', to: 'backup_1', reason: 'server_error' });
+    metrics.attemptFinished({ requestId: 'r1', route: '/v1/chat/completions', upstream: 'backup_1', attempt: 2, outcome: 'success', status: 200, latencyMs: 30 });
+    metrics.requestFinished(finished({ requestId: 'r1', upstream: 'backup_1', attempts: 2, failovers: 1, retries: 1, usage: { promptTokens: 100, completionTokens: 50 }, costUsd: 0.002 }));
+    metrics.requestStarted({ requestId: 'r2', route: '/v1/chat/completions', stream: false });
+    metrics.requestFinished(finished({ requestId: 'r2', model: 'sk-live-should-not-be-a-label' }));
+    metrics.rateLimitedRequest('/v1/chat/completions');
+    metrics.configReload('failed');
+    metrics.breakerTransition({ upstream: 'primary', from: 'closed', to: 'open' });
+    const text = (await metrics.render()).body;
+    // THEN
+    expect(text).toContain(`${METRICS.httpRequestsTotal}{route="/v1/chat/completions",model="gpt-4.1",status="200"} 1`);
+    expect(text).toContain(`${METRICS.httpRequestsTotal}{route="/v1/chat/completions",model="other",status="200"} 1`);
+    expect(text).not.toContain('sk-live');
+    expect(text).toContain(`${METRICS.circuitBreakerState}{upstream="primary"} 2`);
+    expect(text).toContain(`${METRICS.circuitBreakerState}{upstream="backup_1"} 1`);
+    expect(text).toContain(`${METRICS.upstreamAttemptsTotal}{upstream="primary",outcome="server_error"} 1`);
+    expect(text).toContain(`${METRICS.failoversTotal}{from="primary",to="backup_1",reason="server_error"} 1`);
+    expect(text).toContain(`${METRICS.retriesTotal}{route="/v1/chat/completions"} 1`);
+    expect(text).toContain(`${METRICS.tokensTotal}{model="gpt-4.1",upstream="backup_1",direction="input"} 100`);
+    expect(text).toContain(`${METRICS.costUsdTotal}{model="gpt-4.1"} 0.002`);
+    expect(text).toContain(`${METRICS.failoverCostUsdTotal}{model="gpt-4.1"} 0.002`);
+    expect(text).toContain(`${METRICS.rateLimitedTotal}{route="/v1/chat/completions"} 1`);
+    expect(text).toContain(`${METRICS.configReloadsTotal}{result="failed"} 1`);
+    expect(text).toContain(`${METRICS.configReloadsTotal}{result="ok"} 0`);
+    expect(text).toContain(`${METRICS.inFlightRequests} 0`);
+    expect(text).toContain(`${METRICS.circuitBreakerTransitionsTotal}{upstream="primary",from="closed",to="open"} 1`);
+    // AND every metric but http_requests_total carries the ai_failover_ prefix
+    const names = [...text.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]);
+    expect(names.filter((n) => n !== METRICS.httpRequestsTotal && !n!.startsWith('ai_failover_'))).toEqual([]);
+  });
+
+  it('documents the adapter rule that yields http_requests_per_second', () => {
+    // GIVEN the rule text as YAML
+    const rule = (parseYaml(PROMETHEUS_ADAPTER_RULE) as { rules: Array<{ seriesQuery: string; name: { matches: string; as: string } }> }).rules[0]!;
+    // WHEN its rename is applied to the counter's name
+    const renamed = METRICS.httpRequestsTotal.replace(new RegExp(rule.name.matches), rule.name.as.replace('${1}', '$1'));
+    // THEN it yields the HPA's metric from the series the proxy exposes
+    expect(renamed).toBe(METRICS.hpaRequestsPerSecond);
+    expect(rule.seriesQuery.startsWith(`${METRICS.httpRequestsTotal}{`)).toBe(true);
+  });
+});
+
+describe('ProxyMetrics gauges', () => {
+  it('never goes negative when a request finishes without having started (a 413)', async () => {
+    // GIVEN one started request and one refused before it started
+    const metrics = new ProxyMetrics(config);
+    metrics.requestStarted({ requestId: 'a', route: '/v1/chat/completions', stream: false });
+    metrics.requestFinished(finished({ requestId: 'b', status: 413, attempts: 0 }));
+    // THEN one request is in flight
+    expect((await metrics.render()).body).toContain(`${METRICS.inFlightRequests} 1`);
+    // WHEN the started one finishes THEN none is
+    metrics.requestFinished(finished({ requestId: 'a' }));
+    expect((await metrics.render()).body).toContain(`${METRICS.inFlightRequests} 0`);
+  });
+
+  it('reads open streams from the engine at scrape time', async () => {
+    const metrics = new ProxyMetrics(config);
+    metrics.attach({ upstreamStatus: () => [], openStreams: () => 3 });
+    expect((await metrics.render()).body).toContain(`${METRICS.openStreams} 3`);
+  });
+});

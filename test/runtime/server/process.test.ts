@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { RUNTIME_BUNDLE } from '../../../src/contract';
+
+/** The shipped bin, built by vitest's globalSetup. */
+const ENTRY = join(__dirname, '..', '..', '..', RUNTIME_BUNDLE.packagePath);
+
+/** Starts the proxy entry in a child process with only the given env (plus PATH). */
+function run(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [ENTRY], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('proxy process', () => {
+  const children: ChildProcess[] = [];
+  let mock: MockUpstream;
+  beforeEach(async () => {
+    mock = await startMockUpstream({ name: 'child-upstream' });
+  });
+  afterEach(async () => {
+    for (const child of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+    children.length = 0;
+    await mock.close();
+  });
+
+  it('drains on SIGTERM: unready, the open stream gets an SSE error, exit 0', async () => {
+    // GIVEN the bundled proxy started from env alone, with short drain timings, over a slow-streaming upstream
+    mock.setMode({ kind: 'slow-stream', chunkDelayMs: 400 });
+    const proc = run({
+      HOLYSHEEP_PRIMARY_REGION: mock.url,
+      HOLYSHEEP_API_KEY: 'sk-child-key-0123456789',
+      PORT: '0',
+      METRICS_PORT: '0',
+      SHUTDOWN_DELAY: '0.3',
+      DRAIN_TIMEOUT: '0.3',
+      CONFIG_PATH: '',
+    });
+    children.push(proc.child);
+    const listening = await waitFor(() => proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; port?: number }).find((l) => l.event === 'listening'), 15_000);
+    const url = `http://127.0.0.1:${listening.port}`;
+    const stream = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4.1', stream: true }) });
+    expect(stream.status).toBe(200);
+    // WHEN the process gets SIGTERM by its PID
+    process.kill(proc.child.pid!, 'SIGTERM');
+    // THEN readiness goes 503 while liveness stays 200
+    let ready = 200;
+    for (let i = 0; i < 40 && ready === 200; i++) {
+      ready = (await fetch(`${url}/health/ready`)).status;
+      if (ready === 200) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(ready).toBe(503);
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    // AND the stream ends with an SSE error event, and the process exits 0
+    expect(await stream.text()).toMatch(/data: \{"error":\{/);
+    expect(await proc.exited).toBe(0);
+    expect(proc.stdout()).not.toContain('sk-child-key-0123456789');
+    // AND the upstream saw the key (so it was in use, and still never logged)
+    expect(mock.received[0]?.headers.authorization).toBe('Bearer sk-child-key-0123456789');
+  });
+
+  it('exits 1 with every bad field named in one message', async () => {
+    // GIVEN bad env values
+    const proc = run({ HOLYSHEEP_PRIMARY_REGION: 'not a url', FAILURE_THRESHOLD: 'x', PORT: '0', METRICS_PORT: '0' });
+    children.push(proc.child);
+    // WHEN it starts THEN it exits 1 listing both problems
+    expect(await proc.exited).toBe(1);
+    const line = JSON.parse(proc.stderr().trim().split('\n').pop()!) as { errors: string[] };
+    expect(line.errors).toEqual(expect.arrayContaining([
+      'FAILURE_THRESHOLD: must be an integer (received "x")',
+      expect.stringMatching(/^upstreams\.0\.baseUrl: .*\(received "not a url"\)$/),
+    ]));
+  });
+});
