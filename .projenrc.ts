@@ -45,6 +45,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   jest: false,
   eslint: true,
+  eslintOptions: {
+    dirs: ['src'],
+    // the runtime is bundled by esbuild, so its libraries are devDependencies
+    devdirs: ['test', 'runtime', 'example', 'bench', 'demo', 'scripts'],
+    // one program that includes src/, runtime/, test/ and the scripts
+    tsconfigPath: './test/tsconfig.json',
+    projectService: false,
+  },
   github: false,
   release: false,
   depsUpgrade: false,
@@ -57,7 +65,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // run by tsx / vitest and bundled by esbuild; this file only type-checks them
       noEmit: true,
     },
-    include: ['../src/**/*.ts', '../runtime/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../demo/**/*.ts', '../scripts/**/*.ts'],
+    include: ['../.projenrc.ts', '../src/**/*.ts', '../runtime/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../demo/**/*.ts', '../scripts/**/*.ts'],
   },
   gitignore: ['/bench/results/tmp/', '*.tsbuildinfo', '/test-reports/'],
 });
@@ -79,17 +87,27 @@ project.compileTask.spawn(bundleRuntime);
 // ---------------------------------------------------------------------------
 // tests: vitest, never projen's jest; a changed snapshot fails the run
 // ---------------------------------------------------------------------------
-project.testTask.reset();
-project.testTask.exec('vitest run');
-project.addTask('test:update', {
-  description: 'Run the tests and rewrite snapshots that changed',
-  exec: 'vitest run -u',
+// generated CRD bindings (cdk8s import) are not ours to lint
+project.eslint?.addIgnorePattern('src/imports/');
+
+const lint = project.addTask('lint', {
+  description: 'eslint without --fix (what the test task runs)',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+  exec: 'eslint --ext .ts --no-error-on-unmatched-pattern --max-warnings 0 src test runtime example bench demo scripts .projenrc.ts',
 });
-project.addTask('typecheck', {
+const typecheck = project.addTask('typecheck', {
   description: 'Type-check src/, runtime/, test/ and the scripts without emitting',
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 
+project.testTask.reset();
+project.testTask.exec('vitest run');
+project.testTask.spawn(typecheck);
+project.testTask.spawn(lint);
+project.addTask('test:update', {
+  description: 'Run the tests and rewrite snapshots that changed',
+  exec: 'vitest run -u',
+});
 // ---------------------------------------------------------------------------
 // the main job: synthesize the default multi-region example to dist/
 // ---------------------------------------------------------------------------

@@ -1,41 +1,38 @@
 /**
- * The default example app behind `npm run synth`: the seed's setup deployed
- * to three regions (Asia-Pacific, US, EU), each preferring its nearest
- * HolySheep region. Writes dist/<region>.k8s.yaml, one file per region.
+ * The default example app behind `npm run synth` (see example/production.ts).
+ *
+ * Writes dist/<region>.k8s.yaml (one file per region, applies on a plain
+ * cluster: Namespace, proxy, HPA, Grafana dashboard ConfigMap) and
+ * dist/monitoring/<region>.k8s.yaml (ServiceMonitor, PrometheusRule alerts,
+ * prometheus-adapter rule: apply once Prometheus Operator is installed).
  */
 import { readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { HolySheepRegion, MultiRegionFailover, Upstream } from '../src';
+import { productionExample } from './production';
 
 const outdir = path.join(__dirname, '..', 'dist');
+const monitoringOutdir = path.join(outdir, 'monitoring');
 
-/** Removes manifests of a previous run so that no stale region file survives. */
-function clearStaleManifests(dir: string): void {
-  let files: string[];
+/** The `.k8s.yaml` files of `dir`, sorted (none when `dir` does not exist). */
+function manifestFiles(dir: string): string[] {
   try {
-    files = readdirSync(dir);
+    return readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort();
   } catch {
-    return;
-  }
-  for (const file of files.filter((f) => f.endsWith('.k8s.yaml'))) {
-    rmSync(path.join(dir, file));
+    return [];
   }
 }
 
-const ap = Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC);
-const us = Upstream.holySheep(HolySheepRegion.US);
-const eu = Upstream.holySheep(HolySheepRegion.EU);
-
-clearStaleManifests(outdir);
+// remove manifests of a previous run so that no stale region file survives
+for (const dir of [outdir, monitoringOutdir]) {
+  for (const file of manifestFiles(dir)) {
+    rmSync(path.join(dir, file));
+  }
+}
 const app = new App({ outdir });
-new MultiRegionFailover(app, 'ai-failover', {
-  namespaceName: 'production',
-  regions: [
-    { name: 'asia-pacific', proxy: { upstreams: [ap, us, eu] } },
-    { name: 'us', proxy: { upstreams: [us, eu, ap] } },
-    { name: 'eu', proxy: { upstreams: [eu, us, ap] } },
-  ],
-});
+const monitoringApp = new App({ outdir: monitoringOutdir });
+productionExample(app, monitoringApp);
 app.synth();
-console.log(`synth: wrote ${readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort().join(', ')} to ${outdir}`);
+monitoringApp.synth();
+console.log(`synth: wrote ${manifestFiles(outdir).join(', ')} to ${outdir}`);
+console.log(`synth: wrote ${manifestFiles(monitoringOutdir).join(', ')} to ${monitoringOutdir}`);

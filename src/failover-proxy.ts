@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Autoscaling, AutoscalingKind } from './autoscaling';
@@ -8,6 +8,7 @@ import { CONFIG_FILE, DEFAULT_PRICING, ENV, PATHS, PORT_NAMES, PORTS, RUNTIME_BU
 import { hpaSpec } from './hpa-spec';
 import { NetworkPeer } from './network-peer';
 import { networkPolicySpec } from './network-policy-spec';
+import { FailoverDashboard, FailoverMonitoring, FailoverMonitoringOptions, RequestRateScaledObject } from './observability';
 import { containerSecurityContext, podSecurityContext, resourceRequirements } from './pod-security';
 import { ProxyRuntime, ProxyRuntimeKind } from './proxy-runtime';
 import { loadGzippedBundle } from './runtime-bundle';
@@ -106,7 +107,7 @@ export interface FailoverProxyProps {
    */
   readonly runtime?: ProxyRuntime;
   /**
-   * Replica count or autoscaler.
+   * Replica count or autoscaler (HPA, or a KEDA ScaledObject created in `monitoringScope`).
    * @default Autoscaling.horizontalPodAutoscaler()
    */
   readonly autoscaling?: Autoscaling;
@@ -254,6 +255,23 @@ export interface FailoverProxyProps {
    * @default 'v2.0'
    */
   readonly version?: string;
+  /**
+   * Observability to emit: ServiceMonitor or PodMonitor, PrometheusRule alerts,
+   * Grafana dashboard ConfigMap, prometheus-adapter rule. The dashboard becomes the
+   * child `Dashboard` of this proxy; the rest goes to `monitoringScope`. The adapter
+   * rule ConfigMap goes to `monitoringNamespace` unless its options name another.
+   * @default - no monitoring objects
+   */
+  readonly monitoring?: FailoverMonitoringOptions;
+  /**
+   * Where the objects that need CRDs (ServiceMonitor, PodMonitor, PrometheusRule,
+   * KEDA ScaledObject) or live in another namespace (prometheus-adapter rule) are
+   * created, e.g. a Chart written to a separate file so that `kubectl apply` of
+   * this proxy's file works on a cluster without those CRDs. They keep this proxy's
+   * namespace and names either way.
+   * @default - this proxy (the same chart)
+   */
+  readonly monitoringScope?: Construct;
 }
 
 /** Seed's probe timings. */
@@ -273,7 +291,9 @@ const GUNZIP_SCRIPT = `const f=require('fs'),z=require('zlib');f.writeFileSync('
 /**
  * One cluster's deployment of the LLM API failover proxy: Deployment,
  * Service, HPA, PDB, NetworkPolicy, ServiceAccount and the ConfigMap that
- * holds config.yaml (hot-reloaded by the proxy).
+ * holds config.yaml (hot-reloaded by the proxy); optionally its monitoring
+ * (ServiceMonitor/PodMonitor, PrometheusRule, Grafana dashboard,
+ * prometheus-adapter rule) and a KEDA ScaledObject instead of the HPA.
  */
 export class FailoverProxy extends Construct {
   /** Deployment name and `app` label. */
@@ -308,6 +328,15 @@ export class FailoverProxy extends Construct {
   public readonly secrets: kplus.k8s.KubeSecret[];
   /** The Service's in-cluster DNS name (without namespace suffix). */
   public readonly serviceName: string;
+  /**
+   * The ServiceMonitor / PodMonitor, PrometheusRule and prometheus-adapter rule
+   * (when `monitoring` asks for any of them), created in `monitoringScope`.
+   */
+  public readonly monitoring?: FailoverMonitoring;
+  /** The Grafana dashboard ConfigMap (when `monitoring` is set and its `dashboard` is not false). */
+  public readonly dashboard?: FailoverDashboard;
+  /** The KEDA ScaledObject (KEDA autoscaling only), created in `monitoringScope`. */
+  public readonly scaledObject?: RequestRateScaledObject;
 
   constructor(scope: Construct, id: string, props: FailoverProxyProps = {}) {
     super(scope, id);
@@ -608,6 +637,60 @@ export class FailoverProxy extends Construct {
       },
     });
 
+    // ---- observability and KEDA (CRD-backed objects go to monitoringScope) ----
+    const namespace = Chart.of(this).namespace;
+    const monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
+    let crdScope: Construct | undefined;
+    const crdScopeOf = (): Construct => {
+      crdScope ??= externalScope(this, props.monitoringScope);
+      return crdScope;
+    };
+    const options = props.monitoring;
+    if (options && (options.dashboard === false) && options.dashboardOptions) {
+      throw new Error('\'monitoring.dashboardOptions\' needs \'monitoring.dashboard\' to be true (received dashboard: false)');
+    }
+    if (options && (options.serviceMonitor || options.podMonitor || options.alerts || options.prometheusAdapterRule
+      || options.alertOptions || options.prometheusAdapterRuleOptions)) {
+      this.monitoring = new FailoverMonitoring(crdScopeOf(), 'Monitoring', {
+        ...options,
+        dashboard: false,
+        dashboardOptions: undefined,
+        selectorLabels: this.selectorLabels,
+        namespaceName: namespace,
+        serviceName: this.serviceName,
+        name: this.name,
+        prometheusAdapterRuleOptions: options.prometheusAdapterRule
+          ? { namespaceName: monitoringNamespace, name: `${this.name}-adapter-rules`, ...options.prometheusAdapterRuleOptions }
+          : options.prometheusAdapterRuleOptions,
+      });
+    }
+    const job = this.monitoring?.job ?? this.serviceName;
+    if (options && (options.dashboard ?? true)) {
+      this.dashboard = new FailoverDashboard(this, 'Dashboard', {
+        name: `${this.name}-dashboard`,
+        metricsNamespace: namespace,
+        job,
+        ...options.dashboardOptions,
+      });
+    }
+    if (this.autoscaling.kind === AutoscalingKind.KEDA) {
+      this.scaledObject = new RequestRateScaledObject(crdScopeOf(), 'ScaledObject', {
+        deploymentName: this.name,
+        namespaceName: namespace,
+        name: this.name,
+        job,
+        minReplicas: this.autoscaling.minReplicas,
+        maxReplicas: this.autoscaling.maxReplicas,
+        cpuUtilizationPercent: this.autoscaling.cpuUtilizationPercent,
+        requestsPerSecondPerPod: this.autoscaling.requestsPerSecondPerPod,
+        prometheusServerAddress: this.autoscaling.prometheusServerAddress,
+        pollingInterval: this.autoscaling.pollingInterval,
+        rateWindow: this.autoscaling.rateWindow,
+        scaleUp: this.autoscaling.scaleUp,
+        scaleDown: this.autoscaling.scaleDown,
+      });
+    }
+
     // ---- NetworkPolicy ----
     if (props.networkPolicy ?? true) {
       const peers = props.ingressPeers ?? [NetworkPeer.anyNamespace()];
@@ -624,6 +707,20 @@ export class FailoverProxy extends Construct {
       });
     }
   }
+}
+
+/**
+ * The construct under which `proxy`'s CRD-backed objects go: the proxy itself,
+ * or a child of `scope` named like the proxy when `scope` is in another chart.
+ */
+function externalScope(proxy: Construct, scope: Construct | undefined): Construct {
+  if (scope === undefined || Chart.of(scope) === Chart.of(proxy)) {
+    return proxy;
+  }
+  if (scope.node.tryFindChild(proxy.node.id)) {
+    throw new Error(`'monitoringScope' already holds a construct named "${proxy.node.id}" (received ${scope.node.path}); give each proxy sharing it a distinct id`);
+  }
+  return new Construct(scope, proxy.node.id);
 }
 
 /** An env variable read from a Secret key. */

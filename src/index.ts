@@ -7,4 +7,4 @@ export * from './zone-spread';
 export * from './network-peer';
 export * from './failover-proxy';
 export * from './multi-region-failover';
-// observability exports below
+export * from './observability';

@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BREAKER_STATE_VALUE, METRIC_LABELS as L, METRIC_LABEL_VALUES, METRICS as M } from '../contract';
-import * as mon from '../imports/monitoring.coreos.com';
-import { checkDuration, checkRange, labelSelector, promDuration, seriesMatchers } from './promql';
 import { objectMeta } from './object-meta';
+import { checkDuration, checkRange, labelSelector, promDuration, seriesMatchers } from './promql';
+import * as mon from '../imports/monitoring.coreos.com';
 
 /** Severity label of an alert. */
 export enum AlertSeverity {

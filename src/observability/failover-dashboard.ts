@@ -2,8 +2,8 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dashboardModel } from './dashboard-json';
-import { checkDuration, promDuration, seriesMatchers } from './promql';
 import { objectMeta } from './object-meta';
+import { checkDuration, promDuration, seriesMatchers } from './promql';
 
 /**
  * Props of {@link FailoverDashboard}.

@@ -4,6 +4,7 @@ import { FailoverAlerts, FailoverAlertsProps } from './failover-alerts';
 import { FailoverDashboard, FailoverDashboardProps } from './failover-dashboard';
 import { FailoverPodMonitor } from './failover-pod-monitor';
 import { FailoverServiceMonitor } from './failover-service-monitor';
+import { PrometheusAdapterRule, PrometheusAdapterRuleProps } from './prometheus-adapter-rule';
 
 /**
  * What {@link FailoverMonitoring} emits, without the proxy's identity: the
@@ -47,6 +48,18 @@ export interface FailoverMonitoringOptions {
    * @default - the defaults of {@link FailoverDashboardProps}
    */
   readonly dashboardOptions?: FailoverDashboardProps;
+  /**
+   * Emit the prometheus-adapter rule ConfigMap that serves the HPA's Pods
+   * metric `http_requests_per_second` (no CRD needed, but it belongs in the
+   * adapter's namespace).
+   * @default false
+   */
+  readonly prometheusAdapterRule?: boolean;
+  /**
+   * Adapter rule options; `metricsNamespace` defaults to this construct's namespace.
+   * @default - the defaults of {@link PrometheusAdapterRuleProps}
+   */
+  readonly prometheusAdapterRuleOptions?: PrometheusAdapterRuleProps;
 }
 
 /**
@@ -67,11 +80,18 @@ export interface FailoverMonitoringProps extends FailoverMonitoringOptions {
    * @default - no job matcher
    */
   readonly serviceName?: string;
+  /**
+   * Name of the ServiceMonitor / PodMonitor and of the PrometheusRule
+   * (`alertOptions.name` wins for the rule).
+   * @default - cdk8s-generated names
+   */
+  readonly name?: string;
 }
 
 /**
- * The proxy's observability in one place: ServiceMonitor (or PodMonitor), PrometheusRule and
- * Grafana dashboard, each an opt-in child (`ServiceMonitor` or `PodMonitor`, `Alerts`, `Dashboard`).
+ * The proxy's observability in one place: ServiceMonitor (or PodMonitor), PrometheusRule,
+ * Grafana dashboard and prometheus-adapter rule, each an opt-in child (`ServiceMonitor` or
+ * `PodMonitor`, `Alerts`, `Dashboard`, `PrometheusAdapterRule`).
  */
 export class FailoverMonitoring extends Construct {
   /** The ServiceMonitor, when enabled. */
@@ -82,6 +102,14 @@ export class FailoverMonitoring extends Construct {
   public readonly alerts?: FailoverAlerts;
   /** The dashboard ConfigMap, when enabled. */
   public readonly dashboard?: FailoverDashboard;
+  /** The prometheus-adapter rule ConfigMap, when enabled. */
+  public readonly prometheusAdapterRule?: PrometheusAdapterRule;
+  /**
+   * The `job` label of the scraped series, the job matcher of the alerts and the
+   * dashboard: the Service name with a ServiceMonitor, `<namespace>/<name>`
+   * with a PodMonitor (the Prometheus Operator's default job of a PodMonitor).
+   */
+  public readonly job?: string;
 
   public constructor(scope: Construct, id: string, props: FailoverMonitoringProps) {
     super(scope, id);
@@ -92,20 +120,27 @@ export class FailoverMonitoring extends Construct {
       this.podMonitor = new FailoverPodMonitor(this, 'PodMonitor', {
         selectorLabels: props.selectorLabels,
         namespaceName: props.namespaceName,
+        name: props.name,
         labels: props.prometheusSelectorLabels,
       });
+      const namespace = props.namespaceName ?? Chart.of(this).namespace;
+      this.job = namespace ? `${namespace}/${this.podMonitor.apiObject.name}` : undefined;
+    } else {
+      this.job = props.serviceName;
     }
     if (props.serviceMonitor) {
       this.serviceMonitor = new FailoverServiceMonitor(this, 'ServiceMonitor', {
         selectorLabels: props.selectorLabels,
         namespaceName: props.namespaceName,
+        name: props.name,
         labels: props.prometheusSelectorLabels,
       });
     }
     if (props.alerts) {
       this.alerts = new FailoverAlerts(this, 'Alerts', {
         namespaceName: props.namespaceName,
-        job: props.serviceName,
+        job: this.job,
+        name: props.name,
         labels: props.prometheusSelectorLabels,
         ...props.alertOptions,
       });
@@ -115,11 +150,19 @@ export class FailoverMonitoring extends Construct {
     if (props.dashboard ?? true) {
       this.dashboard = new FailoverDashboard(this, 'Dashboard', {
         metricsNamespace: props.namespaceName ?? Chart.of(this).namespace,
-        job: props.serviceName,
+        job: this.job,
         ...props.dashboardOptions,
       });
     } else if (props.dashboardOptions) {
       throw new Error('\'dashboardOptions\' needs \'dashboard\' to be true (received dashboard: false)');
+    }
+    if (props.prometheusAdapterRule) {
+      this.prometheusAdapterRule = new PrometheusAdapterRule(this, 'PrometheusAdapterRule', {
+        metricsNamespace: props.namespaceName ?? Chart.of(this).namespace,
+        ...props.prometheusAdapterRuleOptions,
+      });
+    } else if (props.prometheusAdapterRuleOptions) {
+      throw new Error('\'prometheusAdapterRuleOptions\' needs \'prometheusAdapterRule: true\' (received prometheusAdapterRule: ' + String(props.prometheusAdapterRule) + ')');
     }
   }
 }

@@ -1,9 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PATHS, PORT_NAMES } from '../contract';
-import * as mon from '../imports/monitoring.coreos.com';
-import { checkDuration, promDuration } from './promql';
 import { objectMeta } from './object-meta';
+import { checkDuration, promDuration } from './promql';
+import * as mon from '../imports/monitoring.coreos.com';
 
 /**
  * Props of {@link FailoverPodMonitor}.

@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { METRICS } from '../contract';
-import { checkDuration, escapeLabelValue, promDuration } from './promql';
 import { objectMeta } from './object-meta';
+import { checkDuration, escapeLabelValue, promDuration } from './promql';
 
 /**
  * Props of {@link PrometheusAdapterRule}.

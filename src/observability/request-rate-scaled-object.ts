@@ -2,9 +2,9 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ScalingBehavior, ScalingPolicyType } from '../autoscaling';
 import { METRICS } from '../contract';
-import * as keda from '../imports/keda.sh';
-import { checkDuration, labelSelector, promDuration } from './promql';
 import { objectMeta } from './object-meta';
+import { checkDuration, labelSelector, promDuration } from './promql';
+import * as keda from '../imports/keda.sh';
 
 /**
  * Props of {@link RequestRateScaledObject}.

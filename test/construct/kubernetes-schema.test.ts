@@ -60,6 +60,19 @@ describe('Kubernetes OpenAPI schemas', () => {
     expect(kinds).toContain('Secret');
   });
 
+  it('validates the built-in objects of a deployment with every monitoring opt-in', () => {
+    // GIVEN monitoring on; CRD-backed kinds have no Kubernetes schema here
+    const { manifests } = synthProxy({
+      monitoring: { serviceMonitor: true, alerts: true, dashboard: true, prometheusAdapterRule: true },
+    });
+    const crdKinds = ['ServiceMonitor', 'PrometheusRule'];
+    // WHEN
+    const kinds = validateAll(manifests.filter((m) => !crdKinds.includes(m.kind)));
+    // THEN the dashboard and adapter-rule ConfigMaps pass too
+    expect(kinds.filter((k) => k === 'ConfigMap')).toHaveLength(4);
+    expect(manifests.map((m) => m.kind).filter((k) => crdKinds.includes(k)).sort()).toEqual(crdKinds.sort());
+  });
+
   it('rejects an object the schema refuses (the check can fail)', () => {
     // GIVEN
     const { manifests } = synthProxy();

@@ -54,6 +54,52 @@ describe('MultiRegionFailover', () => {
     }
   });
 
+  it('writes the CRD-backed objects of each region to monitoringApp, same file name, none for regions without them', () => {
+    // GIVEN a main App and a monitoring App with their own outdirs
+    outdir = mkdtempSync(path.join(tmpdir(), 'mrf-'));
+    const app = new App({ outdir });
+    const monitoringApp = new App({ outdir: path.join(outdir, 'monitoring') });
+    const mrf = new MultiRegionFailover(app, 'ai-failover', {
+      monitoringApp,
+      proxy: { monitoring: { serviceMonitor: true, alerts: true } },
+      regions: [
+        { name: 'us', proxy: { upstreams: [us, eu] } },
+        { name: 'eu', namespaceName: 'llm', proxy: { upstreams: [eu, us], monitoring: { dashboard: true } } },
+      ],
+    });
+    // WHEN
+    app.synth();
+    monitoringApp.synth();
+    // THEN only regions with CRD-backed objects get a monitoring file
+    expect(readdirSync(outdir).sort()).toEqual(['eu.k8s.yaml', 'monitoring', 'us.k8s.yaml']);
+    expect(readdirSync(path.join(outdir, 'monitoring'))).toEqual(['us.k8s.yaml']);
+    expect(mrf.monitoringCharts.map((c) => c.node.id)).toEqual(['us']);
+    const load = (file: string) => parseAllDocuments(readFileSync(path.join(outdir!, file), 'utf8')).map((d) => d.toJS());
+    expect(load('monitoring/us.k8s.yaml').map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`))
+      .toEqual(['ServiceMonitor/production/holysheep-ai-proxy', 'PrometheusRule/production/holysheep-ai-proxy']);
+    const usObjects = load('us.k8s.yaml');
+    expect(usObjects.map((o) => o.kind)).not.toContain('ServiceMonitor');
+    expect(usObjects.find((o) => o.metadata.name === 'holysheep-ai-proxy-dashboard').metadata.labels).toEqual({ grafana_dashboard: '1' });
+    expect(load('eu.k8s.yaml').some((o) => o.metadata.name === 'holysheep-ai-proxy-dashboard')).toBe(true);
+  });
+
+  it('keeps the CRD-backed objects in the region chart without monitoringApp', () => {
+    // GIVEN / WHEN
+    const app = new App({ outdir: tmpdir() });
+    const mrf = new MultiRegionFailover(app, 'm', { regions: [{ name: 'a' }], proxy: { monitoring: { serviceMonitor: true } } });
+    // THEN
+    expect(mrf.monitoringCharts).toEqual([]);
+    expect(mrf.charts[0].toJson().some((o: any) => o.kind === 'ServiceMonitor')).toBe(true);
+  });
+
+  it('refuses the scope App as monitoringApp', () => {
+    // GIVEN
+    const app = new App({ outdir: tmpdir() });
+    // WHEN / THEN
+    expect(() => new MultiRegionFailover(app, 'm', { regions: [{ name: 'a' }], monitoringApp: app }))
+      .toThrow("'monitoringApp' must be another App than the scope, with its own outdir (received the same App)");
+  });
+
   it('exposes one chart and proxy per region', () => {
     // GIVEN / WHEN
     const app = new App({ outdir: tmpdir() });

@@ -17,7 +17,9 @@ describe('FailoverAlerts', () => {
     const chart = Testing.chart();
     // WHEN the alerts are added
     new FailoverAlerts(chart, 'Alerts', {
-      namespaceName: 'production', job: 'holysheep-ai-service', labels: { release: 'kube-prometheus-stack' },
+      namespaceName: 'production',
+      job: 'holysheep-ai-service',
+      labels: { release: 'kube-prometheus-stack' },
       runbookBaseUrl: 'https://runbooks.example/ai-failover',
     });
     // THEN the manifest matches
@@ -64,8 +66,12 @@ describe('FailoverAlerts', () => {
     // GIVEN custom thresholds
     // WHEN synthesized
     const { rules } = synthRule({
-      breakerOpenFor: Duration.minutes(7), failoverRatePercent: 25, availabilityObjectivePercent: 99.9,
-      latencyP99Objective: Duration.millis(2500), rateLimitedPercent: 3, sustainedFor: Duration.seconds(90),
+      breakerOpenFor: Duration.minutes(7),
+      failoverRatePercent: 25,
+      availabilityObjectivePercent: 99.9,
+      latencyP99Objective: Duration.millis(2500),
+      rateLimitedPercent: 3,
+      sustainedFor: Duration.seconds(90),
     });
     const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
     // THEN each threshold lands where it belongs

@@ -33,9 +33,13 @@ describe('FailoverMonitoring', () => {
     const chart = Testing.chart();
     // WHEN the composite is added
     new FailoverMonitoring(chart, 'Monitoring', {
-      selectorLabels, namespaceName: 'production', serviceName: 'holysheep-ai-service',
+      selectorLabels,
+      namespaceName: 'production',
+      serviceName: 'holysheep-ai-service',
       prometheusSelectorLabels: { release: 'kube-prometheus-stack' },
-      serviceMonitor: true, alerts: true, alertOptions: { breakerOpenFor: Duration.minutes(3) },
+      serviceMonitor: true,
+      alerts: true,
+      alertOptions: { breakerOpenFor: Duration.minutes(3) },
     });
     const manifests = Testing.synth(chart);
     const byKind = Object.fromEntries(manifests.map((m) => [m.kind, m]));
@@ -49,6 +53,40 @@ describe('FailoverMonitoring', () => {
     expect(byKind.ConfigMap.data['ai-failover-proxy.json']).toContain('job=\\"holysheep-ai-service\\"');
   });
 
+  it('emits the prometheus-adapter rule for the proxy namespace when asked', () => {
+    // GIVEN the adapter rule, its ConfigMap in the adapter's namespace
+    const chart = Testing.chart();
+    // WHEN the composite is added
+    const monitoring = new FailoverMonitoring(chart, 'Monitoring', {
+      selectorLabels,
+      namespaceName: 'production',
+      dashboard: false,
+      prometheusAdapterRule: true,
+      prometheusAdapterRuleOptions: { namespaceName: 'monitoring', name: 'proxy-adapter-rules' },
+    });
+    // THEN one ConfigMap restricted to the proxy's series
+    const manifests = Testing.synth(chart);
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['ConfigMap/monitoring/proxy-adapter-rules']);
+    expect(monitoring.prometheusAdapterRule?.seriesQuery).toBe('http_requests_total{namespace="production",pod!=""}');
+  });
+
+  it('names the monitor and rule after name, and matches the PodMonitor job as namespace/name', () => {
+    // GIVEN a name and a PodMonitor
+    const chart = Testing.chart();
+    // WHEN the composite is added
+    const monitoring = new FailoverMonitoring(chart, 'Monitoring', {
+      selectorLabels, namespaceName: 'production', serviceName: 'holysheep-ai-service', name: 'proxy', podMonitor: true, alerts: true,
+    });
+    const manifests = Testing.synth(chart);
+    const byKind = Object.fromEntries(manifests.map((m) => [m.kind, m]));
+    // THEN the queries use the Prometheus Operator's PodMonitor job, not the Service name
+    expect(monitoring.job).toBe('production/proxy');
+    expect(byKind.PodMonitor.metadata.name).toBe('proxy');
+    expect(byKind.PrometheusRule.metadata.name).toBe('proxy');
+    expect(byKind.PrometheusRule.spec.groups[0].rules[0].expr).toContain('{job="production/proxy",namespace="production"}');
+    expect(byKind.ConfigMap.data['ai-failover-proxy.json']).toContain('job=\\"production/proxy\\"');
+  });
+
   it('refuses options for a part that is off', () => {
     // GIVEN / WHEN options without the opt-in / THEN it throws naming them
     const chart = Testing.chart();
@@ -58,5 +96,7 @@ describe('FailoverMonitoring', () => {
       .toThrow("'dashboardOptions' needs 'dashboard' to be true (received dashboard: false)");
     expect(() => new FailoverMonitoring(chart, 'C', { selectorLabels, serviceMonitor: true, podMonitor: true }))
       .toThrow("'serviceMonitor' and 'podMonitor' must not both be true (received true and true)");
+    expect(() => new FailoverMonitoring(chart, 'D', { selectorLabels, prometheusAdapterRuleOptions: { name: 'x' } }))
+      .toThrow("'prometheusAdapterRuleOptions' needs 'prometheusAdapterRule: true' (received prometheusAdapterRule: undefined)");
   });
 });

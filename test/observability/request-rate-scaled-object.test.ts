@@ -37,7 +37,11 @@ describe('RequestRateScaledObject', () => {
     const chart = Testing.chart();
     // WHEN created
     new RequestRateScaledObject(chart, 'Scaler', {
-      deploymentName: 'proxy', cpuUtilizationPercent: 0, requestsPerSecondPerPod: 50, minReplicas: 2, maxReplicas: 4,
+      deploymentName: 'proxy',
+      cpuUtilizationPercent: 0,
+      requestsPerSecondPerPod: 50,
+      minReplicas: 2,
+      maxReplicas: 4,
       scaleDown: { stabilizationWindow: Duration.minutes(10), policyType: ScalingPolicyType.PODS, value: 1, period: Duration.minutes(2) },
     });
     const [so] = Testing.synth(chart);
