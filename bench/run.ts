@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: proxy overhead, failover timeline and memory, all on
+ * 127.0.0.1 against the project's mock upstreams. Writes bench/results/*.json,
+ * bench/results/failover-timeline.svg and BENCHMARKS.md.
+ *
+ * `tsx bench/run.ts [overhead] [failover] [memory]` runs only those phases;
+ * the others are read from their last results file for BENCHMARKS.md.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { runFailover, type FailoverResult } from './failover';
+import { machineInfo } from './lib/machine';
+import { bundlePath, PACKAGE_ROOT } from './lib/proxy-process';
+import { renderReport } from './lib/report';
+import { timelineSvg } from './lib/svg-timeline';
+import { runMemory, type MemoryResult } from './memory';
+import { runOverhead, type OverheadResult } from './overhead';
+
+const PHASES = ['overhead', 'failover', 'memory'] as const;
+type Phase = (typeof PHASES)[number];
+
+const RESULTS_DIR = join(PACKAGE_ROOT, 'bench', 'results');
+
+function writeJson(name: string, value: unknown): void {
+  writeFileSync(join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function readJson<T>(name: string): T | undefined {
+  const path = join(RESULTS_DIR, `${name}.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+function parsePhases(argv: readonly string[]): Phase[] {
+  if (argv.length === 0) return [...PHASES];
+  for (const arg of argv) {
+    if (!(PHASES as readonly string[]).includes(arg)) {
+      throw new Error(`unknown benchmark phase ${JSON.stringify(arg)}: expected any of ${PHASES.join(', ')}`);
+    }
+  }
+  return PHASES.filter((p) => argv.includes(p));
+}
+
+async function main(): Promise<void> {
+  const phases = parsePhases(process.argv.slice(2));
+  bundlePath();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  console.log(`machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
+
+  let overhead = readJson<OverheadResult>('overhead');
+  let failover = readJson<FailoverResult>('failover');
+  let memory = readJson<MemoryResult>('memory');
+
+  if (phases.includes('overhead')) {
+    console.log('\n== proxy overhead (direct vs proxied, closed loop)');
+    overhead = await runOverhead();
+    writeJson('overhead', overhead);
+    for (const c of overhead.comparisons) {
+      console.log(`  ${c.kind}: added latency p50 ${c.addedLatencyP50Ms} ms, p99 ${c.addedLatencyP99Ms} ms; max throughput direct ${c.maxThroughputDirectRps} req/s, proxied ${c.maxThroughputProxiedRps} req/s (${c.throughputRatio}×)`);
+    }
+  }
+  if (phases.includes('failover')) {
+    console.log('\n== failover timeline (open loop)');
+    failover = await runFailover();
+    writeJson('failover', failover);
+    const svg = timelineSvg(failover.timeline, {
+      title: `Failover at ${failover.ratePerSecond} req/s while the primary fails: 503 → resets → hangs → recovers (${failover.totals.errors} client-visible errors)`,
+      upstreams: failover.upstreams,
+      phases: failover.phases,
+    });
+    writeFileSync(join(RESULTS_DIR, 'failover-timeline.svg'), svg);
+    for (const p of failover.perPhase) {
+      console.log(`  ${p.label.padEnd(18)} sent ${String(p.sent).padStart(5)}  ${failover.upstreams.map((u) => `${u} ${String(p.served[u] ?? 0).padStart(5)}`).join('  ')}  errors ${p.errors}  p99 ${p.p99Ms} ms  max ${p.maxMs} ms`);
+    }
+    console.log(`  total: sent ${failover.totals.sent}, errors ${failover.totals.errors}, p99 ${failover.totals.p99Ms} ms (healthy p99 ${failover.baselineP99Ms} ms)`);
+  }
+  if (phases.includes('memory')) {
+    console.log('\n== memory (RSS of the proxy process)');
+    memory = await runMemory();
+    writeJson('memory', memory);
+    console.log(`  idle ${memory.idleRssMiB} MiB, ${memory.streamsWithHeaders} streams ${memory.loadedRssMiB} MiB (${memory.rssRatio}×, ${memory.perStreamKiB} KiB per stream)`);
+  }
+
+  const durationSeconds = (performance.now() - started) / 1000;
+  writeJson('machine', { ...machine, startedAt, durationSeconds: Math.round(durationSeconds), phases });
+  if (overhead && failover && memory) {
+    const command = phases.length === PHASES.length ? 'npm run bench' : `npm run bench -- ${phases.join(' ')}`;
+    writeFileSync(join(PACKAGE_ROOT, 'BENCHMARKS.md'), renderReport({ startedAt, durationSeconds, command: 'npm run bench', machine, overhead, failover, memory }));
+    console.log(`\nwrote BENCHMARKS.md and bench/results/ in ${durationSeconds.toFixed(0)} s${command === 'npm run bench' ? '' : ` (phases run now: ${phases.join(', ')})`}`);
+  } else {
+    console.log(`\nwrote bench/results/ in ${durationSeconds.toFixed(0)} s; BENCHMARKS.md needs results of every phase`);
+  }
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exit(1);
+});
