@@ -101,6 +101,8 @@ const typecheck = project.addTask('typecheck', {
 });
 
 project.testTask.reset();
+// as in CI: a missing snapshot fails instead of being written (`npm run test:update` writes them)
+project.testTask.env('CI', 'true');
 project.testTask.exec('vitest run');
 project.testTask.spawn(typecheck);
 project.testTask.spawn(lint);
