@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { checkScalingBehavior } from './scaling-behavior-check';
 
 /** One scaling policy of the HPA's `behavior`. */
 export enum ScalingPolicyType {
@@ -10,13 +11,16 @@ export enum ScalingPolicyType {
 
 /** Scale-up or scale-down behavior of a HorizontalPodAutoscaler. */
 export interface ScalingBehavior {
-  /** How long past recommendations are considered before scaling. */
+  /**
+   * How long past recommendations are considered before scaling: whole seconds, 0s to 3600s.
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#stabilization-window
+   */
   readonly stabilizationWindow: Duration;
   /** Policy type. */
   readonly policyType: ScalingPolicyType;
   /** Amount (percent or pods) allowed per period. */
   readonly value: number;
-  /** Period the amount applies to. */
+  /** Period the amount applies to: whole seconds, 1s to 1800s. */
   readonly period: Duration;
 }
 
@@ -215,10 +219,7 @@ function resolveScaling(props: HorizontalPodAutoscalingProps | KedaScaledObjectP
   const scaleDown = props.scaleDown ?? {
     stabilizationWindow: Duration.seconds(300), policyType: ScalingPolicyType.PERCENT, value: 10, period: Duration.seconds(60),
   };
-  for (const [label, behavior] of [['scaleUp', scaleUp], ['scaleDown', scaleDown]] as const) {
-    if (!Number.isInteger(behavior.value) || behavior.value < 1) {
-      throw new Error(`'${label}.value' must be an integer >= 1 (received ${behavior.value})`);
-    }
-  }
+  checkScalingBehavior('scaleUp', scaleUp);
+  checkScalingBehavior('scaleDown', scaleDown);
   return { minReplicas, maxReplicas, cpu, rps, scaleUp, scaleDown };
 }

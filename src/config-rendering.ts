@@ -13,18 +13,33 @@ export interface ApiKeyEnv {
   readonly ref: SecretKeyRef;
 }
 
-/** Which env variable holds each upstream's key; the default ref gets the seed's name. @internal */
+/**
+ * Which env variable holds each upstream's key. The default ref gets the seed's
+ * name (`HOLYSHEEP_API_KEY`, reserved for it); every other distinct Secret key
+ * gets `<UPSTREAM_NAME>_API_KEY` from the first upstream using it. Two
+ * upstreams whose names map to the same variable (`a-b` and `a_b`, or a custom
+ * upstream named `holysheep`) never share it: the later one gets a numbered
+ * name (`A_B_2_API_KEY`), so a key can never reach the wrong provider. @internal
+ */
 export function assignApiKeyEnvs(upstreams: readonly Upstream[], defaultRef: SecretKeyRef): { envs: ApiKeyEnv[]; byUpstream: Map<string, string> } {
   const envs: ApiKeyEnv[] = [];
   const byUpstream = new Map<string, string>();
+  const taken = (envName: string): boolean => envName === ENV.apiKey || envs.some((e) => e.envName === envName);
   const envFor = (ref: SecretKeyRef, upstreamName: string): string => {
     const existing = envs.find((e) => e.ref._sameKeyAs(ref));
     if (existing) {
       return existing.envName;
     }
-    let envName = ref._sameKeyAs(defaultRef) ? ENV.apiKey : `${upstreamName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
-    if (/^[0-9]/.test(envName)) {
-      envName = `UPSTREAM_${envName}`;
+    let envName: string = ENV.apiKey;
+    if (!ref._sameKeyAs(defaultRef)) {
+      let stem = upstreamName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+      if (/^[0-9]/.test(stem)) {
+        stem = `UPSTREAM_${stem}`;
+      }
+      envName = `${stem}_API_KEY`;
+      for (let n = 2; taken(envName); n++) {
+        envName = `${stem}_${n}_API_KEY`;
+      }
     }
     envs.push({ envName, ref });
     return envName;

@@ -6,6 +6,7 @@ import { Autoscaling, AutoscalingKind } from './autoscaling';
 import { ApiKeyEnv, assignApiKeyEnvs, renderConfig } from './config-rendering';
 import { CONFIG_FILE, DEFAULT_PRICING, ENV, PATHS, PORT_NAMES, PORTS, RUNTIME_BUNDLE } from './contract';
 import { hpaSpec } from './hpa-spec';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkServiceName } from './k8s-names';
 import { NetworkPeer } from './network-peer';
 import { networkPolicySpec } from './network-policy-spec';
 import { FailoverDashboard, FailoverMonitoring, FailoverMonitoringOptions, RequestRateScaledObject } from './observability';
@@ -13,7 +14,9 @@ import { containerSecurityContext, podSecurityContext, resourceRequirements } fr
 import { ProxyRuntime, ProxyRuntimeKind } from './proxy-runtime';
 import { loadGzippedBundle } from './runtime-bundle';
 import { SecretKeyRef } from './secret-key-ref';
+import { seedEnv, seedEnvSharedKey } from './seed-env-vars';
 import { HolySheepRegion, Upstream } from './upstream';
+import { resolvePriorities } from './upstream-priorities';
 import { urlPort } from './url-port';
 import { WhenUnsatisfiable } from './zone-spread';
 import { zoneSpread } from './zone-spread-rules';
@@ -52,22 +55,23 @@ export enum ConfigRollout {
 /** Props of {@link FailoverProxy}. */
 export interface FailoverProxyProps {
   /**
-   * Name of the Deployment, its ServiceAccount, PDB, NetworkPolicy and the `app` label.
+   * Name of the Deployment, its ServiceAccount, PDB, NetworkPolicy and the `app` label:
+   * a DNS label (at most 63 characters of `a-z`, `0-9`, `-`).
    * @default 'holysheep-ai-proxy'
    */
   readonly name?: string;
   /**
-   * Name of the Service.
+   * Name of the Service: a DNS-1035 label (at most 63 characters, starting with a letter).
    * @default 'holysheep-ai-service'
    */
   readonly serviceName?: string;
   /**
-   * Name of the HorizontalPodAutoscaler.
+   * Name of the HorizontalPodAutoscaler (a DNS subdomain).
    * @default 'holysheep-ai-hpa'
    */
   readonly hpaName?: string;
   /**
-   * Name of the ConfigMap holding config.yaml.
+   * Name of the ConfigMap holding config.yaml (a DNS subdomain).
    * @default 'holysheep-config'
    */
   readonly configMapName?: string;
@@ -122,6 +126,12 @@ export interface FailoverProxyProps {
    */
   readonly recoveryTimeout?: Duration;
   /**
+   * Upper bound of the breaker's open time, which grows after each failed probe.
+   * Must be at least `recoveryTimeout`.
+   * @default - Duration.seconds(300), or `recoveryTimeout` when that is longer
+   */
+  readonly maxRecoveryTimeout?: Duration;
+  /**
    * Probes admitted at once in half-open.
    * @default 3
    */
@@ -168,14 +178,19 @@ export interface FailoverProxyProps {
   readonly drainTimeout?: Duration;
   /**
    * Pod termination grace period; must exceed shutdownDelay + drainTimeout.
-   * @default - shutdownDelay + drainTimeout + 10s
+   * Whole seconds (a Kubernetes field).
+   * @default - shutdownDelay + drainTimeout + 10s, rounded up to whole seconds
    */
   readonly terminationGracePeriod?: Duration;
   /**
    * Also emit the seed's env variables (HOLYSHEEP_PRIMARY_REGION, HOLYSHEEP_BACKUP_REGIONS,
    * FAILURE_THRESHOLD, RECOVERY_TIMEOUT, MAX_RETRIES, RATE_LIMIT_PER_MINUTE).
    * Env ranks above config.yaml, so these settings are then NOT hot-reloadable:
-   * changing them requires a rollout. All upstreams must share one API key.
+   * changing them requires a rollout. The runtime then replaces the config.yaml upstreams
+   * with env upstreams named `primary`, `backup_1`, ... that all read `HOLYSHEEP_API_KEY`
+   * (emitted from the one key every upstream must share), serve every model and weigh 1:
+   * an upstream with `models`, a `weight` other than 1, its own `apiKey` or a priority
+   * shared with another upstream is refused.
    * @default false
    */
   readonly seedEnvVars?: boolean;
@@ -241,17 +256,46 @@ export interface FailoverProxyProps {
    */
   readonly ingressPeers?: NetworkPeer[];
   /**
-   * Namespace whose pods may scrape the metrics port 9090.
+   * TCP ports the NetworkPolicy lets the proxy connect to (besides DNS), replacing
+   * the derived list. The default uses the ports written in the upstream URLs
+   * (443/80 when none); an in-cluster upstream reached through a Service
+   * (`http://vllm.inference.svc/v1`, port 80) needs the POD's port here instead,
+   * because NetworkPolicies match the port after the Service's translation.
+   * @default - the ports of the upstream URLs and of `httpsProxy`
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
+  readonly egressPorts?: number[];
+  /**
+   * Namespace of the cluster DNS pods that the NetworkPolicy lets the proxy query (UDP/TCP 53).
+   * @default 'kube-system'
+   */
+  readonly dnsNamespace?: string;
+  /**
+   * Labels of the cluster DNS pods in `dnsNamespace` (CoreDNS keeps the `kube-dns` label on most distributions).
+   * @default { 'k8s-app': 'kube-dns' }
+   */
+  readonly dnsPodLabels?: { [key: string]: string };
+  /**
+   * Names of existing `kubernetes.io/dockerconfigjson` Secrets used to pull the
+   * image (a private registry for `ProxyRuntime.fromImage`, or a mirrored Node image).
+   * @default - none
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * Namespace whose pods may scrape the metrics port 9090 (a DNS label).
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
   /**
-   * Extra labels on every object and pod (the `app` label is always set).
+   * Extra labels on every object and pod, in Kubernetes label syntax; `app` and
+   * `version` come from `name` and `version` and cannot be set here.
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
    * @default - `app` and `version` only
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Value of the seed's `version` label.
+   * Value of the seed's `version` label (a label value: at most 63 characters).
    * @default 'v2.0'
    */
   readonly version?: string;
@@ -274,6 +318,8 @@ export interface FailoverProxyProps {
   readonly monitoringScope?: Construct;
 }
 
+/** Default upper bound of the breaker's growing open time (the runtime's default). */
+const DEFAULT_MAX_RECOVERY_TIMEOUT_SECONDS = 300;
 /** Seed's probe timings. */
 const LIVENESS = { initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 };
 const READINESS = { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 };
@@ -340,10 +386,30 @@ export class FailoverProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: FailoverProxyProps = {}) {
     super(scope, id);
-    this.name = props.name ?? 'holysheep-ai-proxy';
-    this.serviceName = props.serviceName ?? 'holysheep-ai-service';
-    const hpaName = props.hpaName ?? 'holysheep-ai-hpa';
-    const configMapName = props.configMapName ?? 'holysheep-config';
+    this.name = checkDnsLabel('name', props.name ?? 'holysheep-ai-proxy');
+    this.serviceName = checkServiceName('serviceName', props.serviceName ?? 'holysheep-ai-service');
+    const hpaName = checkDnsSubdomain('hpaName', props.hpaName ?? 'holysheep-ai-hpa');
+    const configMapName = checkDnsSubdomain('configMapName', props.configMapName ?? 'holysheep-config');
+    const version = checkLabelValue('version', props.version ?? 'v2.0');
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      checkLabelKey('labels', key);
+      checkLabelValue(`labels.${key}`, value);
+      if (key === 'app' || key === 'version') {
+        throw new Error(`'labels' must not set "${key}" (it comes from '${key === 'app' ? 'name' : 'version'}') (received "${key}": "${value}")`);
+      }
+    }
+    const monitoringNamespace = checkDnsLabel('monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+    const imagePullSecrets = (props.imagePullSecrets ?? []).map((name) => checkDnsSubdomain('imagePullSecrets', name));
+    if (props.egressPorts !== undefined) {
+      if (props.egressPorts.length === 0) {
+        throw new Error('\'egressPorts\' must list at least one port, or set \'networkPolicy\' to false (received [])');
+      }
+      for (const port of props.egressPorts) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535) {
+          throw new Error(`'egressPorts' must hold integers between 1 and 65535 (received ${port})`);
+        }
+      }
+    }
     this.upstreams = props.upstreams ?? [
       Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC),
       Upstream.holySheep(HolySheepRegion.US),
@@ -352,10 +418,17 @@ export class FailoverProxy extends Construct {
     this.autoscaling = props.autoscaling ?? Autoscaling.horizontalPodAutoscaler();
     this.runtime = props.runtime ?? ProxyRuntime.bundled();
     const apiKey = props.apiKey ?? SecretKeyRef.fromSecret('holysheep-credentials', 'api-key');
-    const shutdownDelay = props.shutdownDelay ?? Duration.seconds(5);
-    const drainTimeout = props.drainTimeout ?? Duration.seconds(25);
-    const minGrace = shutdownDelay.toSeconds() + drainTimeout.toSeconds();
-    const grace = props.terminationGracePeriod ?? Duration.seconds(minGrace + 10);
+    // config.yaml takes decimal seconds; Kubernetes fields take whole seconds (checked by prop name)
+    const shutdownDelaySeconds = secondsOf(props.shutdownDelay ?? Duration.seconds(5));
+    const drainTimeoutSeconds = secondsOf(props.drainTimeout ?? Duration.seconds(25));
+    const minGrace = shutdownDelaySeconds + drainTimeoutSeconds;
+    const graceSeconds = props.terminationGracePeriod !== undefined
+      ? wholeSeconds('terminationGracePeriod', props.terminationGracePeriod)
+      : Math.ceil(minGrace) + 10;
+    const recoveryTimeoutSeconds = secondsOf(props.recoveryTimeout ?? Duration.seconds(60));
+    const maxRecoveryTimeoutSeconds = props.maxRecoveryTimeout !== undefined
+      ? secondsOf(props.maxRecoveryTimeout)
+      : Math.max(DEFAULT_MAX_RECOVERY_TIMEOUT_SECONDS, recoveryTimeoutSeconds);
     const configRollout = props.configRollout ?? ConfigRollout.HOT_RELOAD;
 
     // ---- validation of props that the schema cannot see ----
@@ -369,13 +442,17 @@ export class FailoverProxy extends Construct {
       }
       seen.add(upstream.name);
     }
+    const priorities = resolvePriorities(this.upstreams);
     checkInt('failureThreshold', props.failureThreshold, 1);
     checkInt('halfOpenMaxCalls', props.halfOpenMaxCalls, 1);
     checkInt('maxRetries', props.maxRetries, 0);
     checkInt('rateLimitPerMinute', props.rateLimitPerMinute, 0);
     checkInt('zoneMaxSkew', props.zoneMaxSkew, 1);
-    if (grace.toSeconds() <= minGrace) {
-      throw new Error(`'terminationGracePeriod' (${grace.toSeconds()}s) must be greater than 'shutdownDelay' + 'drainTimeout' (${minGrace}s)`);
+    if (graceSeconds <= minGrace) {
+      throw new Error(`'terminationGracePeriod' (${graceSeconds}s) must be greater than 'shutdownDelay' + 'drainTimeout' (${minGrace}s)`);
+    }
+    if (maxRecoveryTimeoutSeconds < recoveryTimeoutSeconds) {
+      throw new Error(`'maxRecoveryTimeout' (${maxRecoveryTimeoutSeconds}s) must be >= 'recoveryTimeout' (${recoveryTimeoutSeconds}s)`);
     }
     if (props.pdbMinAvailable !== undefined) {
       checkInt('pdbMinAvailable', props.pdbMinAvailable, 0);
@@ -401,10 +478,8 @@ export class FailoverProxy extends Construct {
     }
 
     // ---- config.yaml ----
-    const keys = assignApiKeyEnvs(this.upstreams, apiKey);
-    if (props.seedEnvVars && keys.envs.length > 1) {
-      throw new Error(`'seedEnvVars' needs every upstream to share one API key (received ${keys.envs.length} distinct keys: ${keys.envs.map((e) => e.envName).join(', ')})`);
-    }
+    // with seedEnvVars the runtime's env upstreams read ENV.apiKey: the shared key must be emitted under that name
+    const keys = assignApiKeyEnvs(this.upstreams, props.seedEnvVars ? seedEnvSharedKey(this.upstreams, apiKey) : apiKey);
     const pricing: Record<string, { inputPerMillion: number; outputPerMillion: number }> = {};
     const defaultPricing = Object.entries(DEFAULT_PRICING)
       .map(([model, p]) => ({ model, inputPerMillionUsd: p.inputPerMillion, outputPerMillionUsd: p.outputPerMillion }));
@@ -428,25 +503,27 @@ export class FailoverProxy extends Construct {
       upstreams: this.upstreams.map((upstream, index) => ({
         name: upstream.name,
         baseUrl: upstream.baseUrl,
-        priority: upstream.priority ?? index,
+        priority: priorities[index],
         ...(upstream.weight !== 1 ? { weight: upstream.weight } : {}),
         apiKeyEnv: keys.byUpstream.get(upstream.name),
         ...(upstream.models.length > 0 ? { models: upstream.models } : {}),
+        ...(Object.keys(upstream.modelRewrites).length > 0 ? { modelRewrites: upstream.modelRewrites } : {}),
       })),
       circuitBreaker: {
         failureThreshold: props.failureThreshold ?? 5,
-        recoveryTimeoutSeconds: (props.recoveryTimeout ?? Duration.seconds(60)).toSeconds(),
+        recoveryTimeoutSeconds,
+        maxRecoveryTimeoutSeconds,
         halfOpenMaxCalls: props.halfOpenMaxCalls ?? 3,
       },
       retries: { maxRetries: props.maxRetries ?? 3 },
       timeouts: {
-        requestSeconds: (props.requestTimeout ?? Duration.seconds(30)).toSeconds(),
-        deadlineSeconds: (props.requestDeadline ?? Duration.seconds(120)).toSeconds(),
+        requestSeconds: secondsOf(props.requestTimeout ?? Duration.seconds(30)),
+        deadlineSeconds: secondsOf(props.requestDeadline ?? Duration.seconds(120)),
       },
       rateLimit: { requestsPerMinute: props.rateLimitPerMinute ?? 1000 },
       pricing,
       logging: { level: props.logLevel ?? LogLevel.INFO },
-      lifecycle: { shutdownDelaySeconds: shutdownDelay.toSeconds(), drainTimeoutSeconds: drainTimeout.toSeconds() },
+      lifecycle: { shutdownDelaySeconds, drainTimeoutSeconds },
       ...(Object.keys(egress).length > 0 ? { egress } : {}),
     };
     const rendered = renderConfig(configInput);
@@ -454,18 +531,11 @@ export class FailoverProxy extends Construct {
 
     // ---- labels ----
     this.selectorLabels = { app: this.name };
-    const labels = { ...(props.labels ?? {}), app: this.name, version: props.version ?? 'v2.0' };
+    const labels = { ...(props.labels ?? {}), app: this.name, version };
 
     // ---- secrets created from explicit literals only ----
     this.secrets = [];
-    const literalRefs = [apiKey, ...this.upstreams.map((u) => u.apiKey), props.clientKeys, props.caBundle]
-      .filter((ref): ref is SecretKeyRef => ref?._literal !== undefined);
-    const bySecret = new Map<string, Record<string, string>>();
-    for (const ref of literalRefs) {
-      const data = bySecret.get(ref.secretName) ?? {};
-      data[ref.key] = ref._literal!;
-      bySecret.set(ref.secretName, data);
-    }
+    const bySecret = literalSecrets([apiKey, ...this.upstreams.map((u) => u.apiKey), props.clientKeys, props.caBundle]);
     for (const [secretName, data] of bySecret) {
       this.secrets.push(new k8s.KubeSecret(this, `Secret-${secretName}`, {
         metadata: { name: secretName, labels },
@@ -509,18 +579,12 @@ export class FailoverProxy extends Construct {
       { name: ENV.configPath, value: CONFIG_FILE.defaultPath },
     );
     if (props.seedEnvVars) {
-      const ordered = this.upstreams
-        .map((upstream, index) => ({ upstream, priority: upstream.priority ?? index }))
-        .sort((a, b) => a.priority - b.priority)
-        .map((entry) => entry.upstream.baseUrl);
-      env.push(
-        { name: ENV.primaryRegion, value: ordered[0] },
-        { name: ENV.backupRegions, value: ordered.slice(1).join(',') },
-        { name: ENV.failureThreshold, value: String(props.failureThreshold ?? 5) },
-        { name: ENV.recoveryTimeout, value: String((props.recoveryTimeout ?? Duration.seconds(60)).toSeconds()) },
-        { name: ENV.maxRetries, value: String(props.maxRetries ?? 3) },
-        { name: ENV.rateLimitPerMinute, value: String(props.rateLimitPerMinute ?? 1000) },
-      );
+      env.push(...seedEnv(this.upstreams, {
+        failureThreshold: props.failureThreshold ?? 5,
+        recoveryTimeoutSeconds: recoveryTimeoutSeconds,
+        maxRetries: props.maxRetries ?? 3,
+        rateLimitPerMinute: props.rateLimitPerMinute ?? 1000,
+      }));
     }
     const volumes: kplus.k8s.Volume[] = [
       { name: 'config', configMap: { name: configMapName } },
@@ -591,9 +655,10 @@ export class FailoverProxy extends Construct {
           metadata: { labels, annotations: podAnnotations },
           spec: {
             serviceAccountName: this.serviceAccount.name,
+            imagePullSecrets: imagePullSecrets.length > 0 ? imagePullSecrets.map((name) => ({ name })) : undefined,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            terminationGracePeriodSeconds: grace.toSeconds(),
+            terminationGracePeriodSeconds: graceSeconds,
             securityContext: podSecurityContext(),
             initContainers: initContainers.length > 0 ? initContainers : undefined,
             containers: [container],
@@ -639,7 +704,6 @@ export class FailoverProxy extends Construct {
 
     // ---- observability and KEDA (CRD-backed objects go to monitoringScope) ----
     const namespace = Chart.of(this).namespace;
-    const monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     let crdScope: Construct | undefined;
     const crdScopeOf = (): Construct => {
       crdScope ??= externalScope(this, props.monitoringScope);
@@ -697,13 +761,19 @@ export class FailoverProxy extends Construct {
       if (peers.length === 0) {
         throw new Error('\'ingressPeers\' must name at least one peer, or set \'networkPolicy\' to false (received [])');
       }
-      const egressPorts = this.upstreams.map((u) => u.port);
-      if (props.httpsProxy) {
+      const egressPorts = props.egressPorts ?? this.upstreams.map((u) => u.port);
+      if (props.egressPorts === undefined && props.httpsProxy) {
         egressPorts.push(urlPort(props.httpsProxy));
+      }
+      const dnsNamespace = checkDnsLabel('dnsNamespace', props.dnsNamespace ?? 'kube-system');
+      const dnsPodLabels = props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' };
+      for (const [key, value] of Object.entries(dnsPodLabels)) {
+        checkLabelKey('dnsPodLabels', key);
+        checkLabelValue(`dnsPodLabels.${key}`, value);
       }
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: this.name, labels },
-        spec: networkPolicySpec(this.selectorLabels, peers, props.monitoringNamespace ?? 'monitoring', egressPorts),
+        spec: networkPolicySpec(this.selectorLabels, peers, monitoringNamespace, egressPorts, { namespace: dnsNamespace, podLabels: dnsPodLabels }),
       });
     }
   }
@@ -723,9 +793,51 @@ function externalScope(proxy: Construct, scope: Construct | undefined): Construc
   return new Construct(scope, proxy.node.id);
 }
 
+/**
+ * The Secrets to create from literal refs: `secretName → key → value`. Throws
+ * when two literals give one key different values (the last would win
+ * silently) or when a literal Secret has the name of an existing Secret that
+ * a `fromSecret` ref reads (the construct would overwrite it).
+ */
+function literalSecrets(refs: ReadonlyArray<SecretKeyRef | undefined>): Map<string, Record<string, string>> {
+  const bySecret = new Map<string, Record<string, string>>();
+  for (const ref of refs) {
+    if (ref?._literal === undefined) {
+      continue;
+    }
+    const data = bySecret.get(ref.secretName) ?? {};
+    const previous = data[ref.key];
+    if (previous !== undefined && previous !== ref._literal) {
+      throw new Error(`two SecretKeyRef.fromLiteral values for the same key '${ref.secretName}/${ref.key}' differ (received 2 values for one key); use one ref or distinct keys`);
+    }
+    data[ref.key] = ref._literal;
+    bySecret.set(ref.secretName, data);
+  }
+  for (const ref of refs) {
+    if (ref !== undefined && ref._literal === undefined && bySecret.has(ref.secretName)) {
+      throw new Error(`SecretKeyRef.fromSecret('${ref.secretName}', '${ref.key}') names an existing Secret that a SecretKeyRef.fromLiteral would create and overwrite (received Secret name "${ref.secretName}" for both); use another secretName for the literal`);
+    }
+  }
+  return bySecret;
+}
+
 /** An env variable read from a Secret key. */
 function secretEnv(name: string, ref: SecretKeyRef): kplus.k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } } };
+}
+
+/** Seconds of a Duration, decimals kept (config.yaml accepts them; cdk8s's toSeconds() refuses them). */
+function secondsOf(duration: Duration): number {
+  return duration.toMilliseconds() / 1000;
+}
+
+/** Whole seconds of a Duration for a Kubernetes field; throws naming the prop and the value otherwise. */
+function wholeSeconds(prop: string, duration: Duration): number {
+  const seconds = secondsOf(duration);
+  if (!Number.isInteger(seconds)) {
+    throw new Error(`'${prop}' must be a whole number of seconds (received ${seconds}s)`);
+  }
+  return seconds;
 }
 
 /** Throws unless `value` is undefined or an integer >= min. */

@@ -6,15 +6,22 @@ import { NetworkPeer } from './network-peer';
 const port = (protocol: string, value: number): kplus.k8s.NetworkPolicyPort => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(value) });
 const namespaceNamed = (name: string): kplus.k8s.LabelSelector => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
 
+/** Where the cluster DNS pods run. @internal */
+export interface DnsPeer {
+  readonly namespace: string;
+  readonly podLabels: Record<string, string>;
+}
+
 /**
  * Ingress to 8080 from `peers` and to 9090 from the monitoring namespace;
- * egress to kube-dns and to the upstream (and HTTPS proxy) ports. @internal
+ * egress to the cluster DNS and to the upstream (and HTTPS proxy) ports. @internal
  */
 export function networkPolicySpec(
   selectorLabels: Record<string, string>,
   peers: readonly NetworkPeer[],
   monitoringNamespace: string,
   egressPorts: readonly number[],
+  dns: DnsPeer,
 ): kplus.k8s.NetworkPolicySpec {
   return {
     podSelector: { matchLabels: { ...selectorLabels } },
@@ -25,7 +32,7 @@ export function networkPolicySpec(
     ],
     egress: [
       {
-        to: [{ namespaceSelector: namespaceNamed('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        to: [{ namespaceSelector: namespaceNamed(dns.namespace), podSelector: { matchLabels: { ...dns.podLabels } } }],
         ports: [port('UDP', 53), port('TCP', 53)],
       },
       { ports: [...new Set(egressPorts)].sort((a, b) => a - b).map((p) => port('TCP', p)) },

@@ -4,7 +4,8 @@ export const DEFAULT_NODE_IMAGE = 'node:24.11.1-alpine3.22';
 /** Options of {@link ProxyRuntime.bundled}. */
 export interface BundledRuntimeOptions {
   /**
-   * Official Node.js image (>= 20.19), pinned by version, that runs the bundle.
+   * Official Node.js image (>= 20.19) that runs the bundle, pinned by a digest or a tag
+   * with a full version `x.y.z` (not `node:24`, `:lts` or `:latest`).
    * @default 'node:24.11.1-alpine3.22'
    */
   readonly nodeImage?: string;
@@ -29,7 +30,10 @@ export class ProxyRuntime {
     return new ProxyRuntime(ProxyRuntimeKind.BUNDLED, checkPinned('nodeImage', image));
   }
 
-  /** Runs an image built from runtime/Dockerfile, e.g. `registry/ai-failover-proxy:1.2.3`. */
+  /**
+   * Runs an image built from runtime/Dockerfile, e.g. `registry/ai-failover-proxy:1.2.3`:
+   * pinned by a digest or a tag with a full version `x.y.z`.
+   */
   public static fromImage(image: string): ProxyRuntime {
     return new ProxyRuntime(ProxyRuntimeKind.IMAGE, checkPinned('image', image));
   }
@@ -42,13 +46,20 @@ export class ProxyRuntime {
   ) {}
 }
 
-/** Refuses images without a tag or digest and `:latest`. */
+/** A tag that carries a full version x.y.z (optionally `v`-prefixed and suffixed, e.g. `24.11.1-alpine3.22`). */
+const FULL_VERSION_TAG = /^v?\d+\.\d+\.\d+([-+._][A-Za-z0-9._+-]*)?$/;
+/** A content digest. */
+const DIGEST = /@sha256:[0-9a-f]{64}$/;
+
+/**
+ * Refuses images that are not pinned: a digest, or a tag with a full version
+ * (`x.y.z`); moving tags such as `latest`, `24`, `lts`, `stable` are refused.
+ */
 function checkPinned(prop: string, image: string): string {
-  const lastSegment = image.split('/').pop() ?? '';
-  const digest = image.includes('@sha256:');
-  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
-  if (!digest && (tag === undefined || tag === '' || tag === 'latest')) {
-    throw new Error(`'${prop}' must be pinned by a version tag or digest, never untagged or :latest (received "${image}")`);
+  const lastSegment = image.replace(DIGEST, '').split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.lastIndexOf(':') + 1) : undefined;
+  if (!DIGEST.test(image) && (tag === undefined || !FULL_VERSION_TAG.test(tag))) {
+    throw new Error(`'${prop}' must be pinned by a digest (@sha256:...) or a tag with a full version x.y.z such as 1.2.3, never untagged, :latest or a moving tag like :24 or :lts (received "${image}")`);
   }
   return image;
 }

@@ -10,7 +10,9 @@ export interface UpstreamOptions {
    */
   readonly name?: string;
   /**
-   * Lower is tried first.
+   * Lower is tried first. Upstreams with equal explicit priorities share traffic
+   * by `weight`; a list position that ties with another upstream's explicit
+   * priority is refused at synth (set `priority` on every upstream or on none).
    * @default - the upstream's position in the `upstreams` list (0, 1, 2, ...)
    */
   readonly priority?: number;
@@ -29,6 +31,13 @@ export interface UpstreamOptions {
    * @default - every model
    */
   readonly models?: string[];
+  /**
+   * Model name rewrites: the client's model name → the name this upstream is
+   * sent, so that one alias can fail over across providers (e.g.
+   * `{ 'gpt-4.1': 'openai/gpt-4.1' }` for OpenRouter).
+   * @default - model names are sent unchanged
+   */
+  readonly modelRewrites?: { [model: string]: string };
 }
 
 /** Props of a custom upstream. */
@@ -38,7 +47,9 @@ export interface UpstreamProps {
   /** Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1`. */
   readonly baseUrl: string;
   /**
-   * Lower is tried first.
+   * Lower is tried first. Upstreams with equal explicit priorities share traffic
+   * by `weight`; a list position that ties with another upstream's explicit
+   * priority is refused at synth (set `priority` on every upstream or on none).
    * @default - the upstream's position in the `upstreams` list (0, 1, 2, ...)
    */
   readonly priority?: number;
@@ -57,6 +68,13 @@ export interface UpstreamProps {
    * @default - every model
    */
   readonly models?: string[];
+  /**
+   * Model name rewrites: the client's model name → the name this upstream is
+   * sent, so that one alias can fail over across providers (e.g.
+   * `{ 'gpt-4.1': 'openai/gpt-4.1' }` for OpenRouter).
+   * @default - model names are sent unchanged
+   */
+  readonly modelRewrites?: { [model: string]: string };
 }
 
 /** The seed's three HolySheep AI regions. */
@@ -128,6 +146,8 @@ export class Upstream {
   public readonly apiKey?: SecretKeyRef;
   /** Models served; empty means every model. */
   public readonly models: string[];
+  /** Model name rewrites (client's name → this upstream's name); empty when none. */
+  public readonly modelRewrites: { [model: string]: string };
   /** TCP port the proxy connects to (for the NetworkPolicy egress rule). */
   public readonly port: number;
 
@@ -157,6 +177,12 @@ export class Upstream {
     this.weight = weight;
     this.apiKey = options.apiKey;
     this.models = [...(options.models ?? [])];
+    for (const [from, to] of Object.entries(options.modelRewrites ?? {})) {
+      if (from.length === 0 || to.length === 0) {
+        throw new Error(`upstream '${name}' 'modelRewrites' must map non-empty model names (received "${from}": "${to}")`);
+      }
+    }
+    this.modelRewrites = { ...(options.modelRewrites ?? {}) };
     this.port = urlPort(baseUrl);
   }
 }

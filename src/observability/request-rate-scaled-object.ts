@@ -2,6 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ScalingBehavior, ScalingPolicyType } from '../autoscaling';
 import { METRICS } from '../contract';
+import { checkScalingBehavior } from '../scaling-behavior-check';
 import { objectMeta } from './object-meta';
 import { checkDuration, labelSelector, promDuration } from './promql';
 import * as keda from '../imports/keda.sh';
@@ -123,10 +124,10 @@ export class RequestRateScaledObject extends Construct {
     }
     const window = checkDuration('rateWindow', props.rateWindow ?? Duration.minutes(2), 1);
     const polling = checkDuration('pollingInterval', props.pollingInterval ?? Duration.seconds(30), 1);
-    const scaleUp = checkBehavior('scaleUp', props.scaleUp ?? {
+    const scaleUp = checkScalingBehavior('scaleUp', props.scaleUp ?? {
       stabilizationWindow: Duration.seconds(0), policyType: ScalingPolicyType.PERCENT, value: 100, period: Duration.seconds(15),
     });
-    const scaleDown = checkBehavior('scaleDown', props.scaleDown ?? {
+    const scaleDown = checkScalingBehavior('scaleDown', props.scaleDown ?? {
       stabilizationWindow: Duration.seconds(300), policyType: ScalingPolicyType.PERCENT, value: 10, period: Duration.seconds(60),
     });
 
@@ -168,20 +169,4 @@ export class RequestRateScaledObject extends Construct {
       },
     });
   }
-}
-
-/** Checks the ranges Kubernetes enforces on HPA behavior. */
-function checkBehavior(name: string, b: ScalingBehavior): ScalingBehavior {
-  if (!Number.isInteger(b.value) || b.value < 1) {
-    throw new Error(`'${name}.value' must be an integer >= 1 (received ${b.value})`);
-  }
-  const period = b.period.toMilliseconds() / 1000;
-  if (!Number.isInteger(period) || period < 1 || period > 1800) {
-    throw new Error(`'${name}.period' must be whole seconds between 1s and 1800s (received ${period}s)`);
-  }
-  const window = b.stabilizationWindow.toMilliseconds() / 1000;
-  if (!Number.isInteger(window) || window < 0 || window > 3600) {
-    throw new Error(`'${name}.stabilizationWindow' must be whole seconds between 0s and 3600s (received ${window}s)`);
-  }
-  return b;
 }

@@ -1,37 +1,8 @@
 import { Duration } from 'cdk8s';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { Manifest, synthProxy } from './helpers';
+import { synthProxy } from './helpers';
+import { validateAll } from './kubernetes-models';
 import { Autoscaling, ConfigRollout, ProxyRuntime, SecretKeyRef, Upstream } from '../../src';
-
-/** kubernetes-models class per apiVersion/kind. */
-const MODELS: Record<string, new (data: any) => { validate(): void }> = {
-  'apps/v1/Deployment': Deployment,
-  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
-  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'v1/ConfigMap': ConfigMap,
-  'v1/Namespace': Namespace,
-  'v1/Secret': Secret,
-  'v1/Service': Service,
-  'v1/ServiceAccount': ServiceAccount,
-};
-
-/** Validates every object against the Kubernetes OpenAPI schema; returns the kinds seen. */
-function validateAll(manifests: Manifest[]): string[] {
-  return manifests.map((m) => {
-    const Model = MODELS[`${m.apiVersion}/${m.kind}`];
-    if (!Model) {
-      throw new Error(`no schema for ${m.apiVersion}/${m.kind}`);
-    }
-    new Model(m).validate();
-    return m.kind;
-  });
-}
 
 describe('Kubernetes OpenAPI schemas', () => {
   it('validates every object of the default deployment', () => {

@@ -92,11 +92,11 @@ describe('FailoverProxy validation', () => {
 
   it('fails on seedEnvVars with several API keys', () => {
     expect(synthWith({ seedEnvVars: true, upstreams: [ap, Upstream.openAi({ apiKey: SecretKeyRef.fromSecret('openai', 'key') })] }))
-      .toThrow('\'seedEnvVars\' needs every upstream to share one API key (received 2 distinct keys: HOLYSHEEP_API_KEY, OPENAI_API_KEY)');
+      .toThrow('\'seedEnvVars\' needs every upstream to share one API key (HOLYSHEEP_API_KEY): upstream \'openai\' \'apiKey\' is openai/key, upstream \'holysheep-ap\' uses holysheep-credentials/api-key (received openai/key)');
   });
 
   it('fails on an unpinned or latest image', () => {
-    expect(() => ProxyRuntime.fromImage('holysheep/proxy:latest')).toThrow('\'image\' must be pinned by a version tag or digest, never untagged or :latest (received "holysheep/proxy:latest")');
+    expect(() => ProxyRuntime.fromImage('holysheep/proxy:latest')).toThrow('\'image\' must be pinned by a digest (@sha256:...) or a tag with a full version x.y.z such as 1.2.3, never untagged, :latest or a moving tag like :24 or :lts (received "holysheep/proxy:latest")');
     expect(() => ProxyRuntime.bundled({ nodeImage: 'node' })).toThrow('(received "node")');
   });
 
