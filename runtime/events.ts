@@ -74,8 +74,13 @@ export interface RequestFinishedEvent {
   readonly upstream?: string;
   /** Attempts made (0 when refused before any attempt). */
   readonly attempts: number;
-  /** Attempts after the first that went to another upstream. */
+  /** Attempts after the first that went to another upstream (upstream switches). */
   readonly failovers: number;
+  /**
+   * Attempts that failed in a retryable way (429, 5xx, timeout, connection
+   * error): the seed's `failover_count` adds one for each.
+   */
+  readonly failedAttempts: number;
   /** Retries (attempts after the first). */
   readonly retries: number;
   readonly durationMs: number;

@@ -43,6 +43,7 @@ export function envConfig(env: Env): EnvConfigResult {
   set('circuitBreaker', 'recoveryTimeoutSeconds', number(ENV.recoveryTimeout, 'seconds'));
   set('retries', 'maxRetries', number(ENV.maxRetries, 'integer'));
   set('rateLimit', 'requestsPerMinute', number(ENV.rateLimitPerMinute, 'integer'));
+  set('server', 'host', read(ENV.host));
   set('server', 'port', number(ENV.port, 'integer'));
   set('server', 'metricsPort', number(ENV.metricsPort, 'integer'));
   set('timeouts', 'requestSeconds', number(ENV.requestTimeout, 'seconds'));

@@ -37,13 +37,27 @@ const BUCKETS = 10;
  */
 export class CompositeBreakerPolicy implements BreakerPolicy {
   private consecutive = 0;
-  private readonly bucketMs: number;
+  private bucketMs: number;
   private readonly okCounts = new Array<number>(BUCKETS).fill(0);
   private readonly failCounts = new Array<number>(BUCKETS).fill(0);
   private readonly stamps = new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY);
 
-  public constructor(private readonly options: CompositeBreakerPolicyOptions) {
+  public constructor(private options: CompositeBreakerPolicyOptions) {
     this.bucketMs = Math.max(1, options.windowMs / BUCKETS);
+  }
+
+  /**
+   * Applies new settings (config reload) and keeps what was counted: the
+   * consecutive failures always, the window's counts unless its length changed.
+   */
+  public configure(options: CompositeBreakerPolicyOptions): void {
+    if (options.windowMs !== this.options.windowMs) {
+      this.okCounts.fill(0);
+      this.failCounts.fill(0);
+      this.stamps.fill(Number.NEGATIVE_INFINITY);
+      this.bucketMs = Math.max(1, options.windowMs / BUCKETS);
+    }
+    this.options = options;
   }
 
   public get consecutiveFailures(): number {

@@ -42,8 +42,20 @@ export class CircuitBreaker {
   private probeSuccesses = 0;
   private generation = 0;
 
-  public constructor(private readonly options: CircuitBreakerOptions) {
+  public constructor(private options: CircuitBreakerOptions) {
     this.nextOpenMs = options.recoveryTimeoutMs;
+  }
+
+  /**
+   * Applies new timings (config reload) and keeps the state: an open breaker
+   * stays open until the time it was given, counts and probes in flight stay.
+   * The next open time restarts from the new recovery timeout unless a failed
+   * probe had grown it (then it is capped by the new maximum).
+   */
+  public reconfigure(settings: Pick<CircuitBreakerOptions, 'recoveryTimeoutMs' | 'maxRecoveryTimeoutMs' | 'openBackoffMultiplier' | 'halfOpenMaxCalls'>): void {
+    const grown = this.nextOpenMs !== this.options.recoveryTimeoutMs;
+    this.options = { ...this.options, ...settings };
+    this.nextOpenMs = Math.min(settings.maxRecoveryTimeoutMs, grown ? this.nextOpenMs : settings.recoveryTimeoutMs);
   }
 
   /** State as of the last call (open stays open until a call arrives after the open time). */

@@ -10,7 +10,8 @@ export function priceUsage(
   promptTokens: number,
   completionTokens: number,
 ): number {
-  const price = pricing[model];
+  // own properties only: `model` comes from the client (`constructor`, `__proto__`, `toString`)
+  const price = Object.hasOwn(pricing, model) ? pricing[model] : undefined;
   if (!price) {
     return 0;
   }

@@ -11,9 +11,11 @@ export interface RetryBudgetOptions {
 /**
  * A retry budget (as in Finagle / Envoy): over a sliding window of one-second
  * buckets, a retry is allowed while
- * `retries < minPerSecond * windowSeconds + ratio * requests`.
- * Under a sustained outage retries add at most ~`ratio` to upstream load,
- * while a lone request can still fail over. Pure: time is a parameter.
+ * `retries < max(minPerSecond * windowSeconds, ratio * requests)`:
+ * at least `minPerSecond` retries per second, otherwise capped at `ratio` of
+ * requests (the floor and the ratio are not added up). Under a sustained
+ * outage retries add at most `ratio` to upstream load, while a lone request
+ * can still fail over. Pure: time is a parameter.
  */
 export class RetryBudget {
   private readonly windowMs: number;
@@ -42,7 +44,7 @@ export class RetryBudget {
   public tryAcquireRetry(now: number): boolean {
     this.bucket(now);
     const { requests, retries } = this.totals(now);
-    const allowed = this.options.minPerSecond * (this.windowMs / 1000) + this.options.ratio * requests;
+    const allowed = Math.max(this.options.minPerSecond * (this.windowMs / 1000), this.options.ratio * requests);
     if (retries + 1 > allowed) {
       return false;
     }

@@ -22,9 +22,13 @@ export function servesModel(upstream: SelectableUpstream, model: string | undefi
 export class UpstreamSelector {
   private readonly currentWeights = new Map<string, number>();
 
-  /** The order in which this request should try the upstreams that serve `model`. */
-  public order<T extends SelectableUpstream>(upstreams: readonly T[], model: string | undefined): T[] {
-    const eligible = upstreams.filter((u) => servesModel(u, model));
+  /**
+   * The order in which this request should try the upstreams that serve
+   * `model`; with `anyModel` (routes that name no model, such as
+   * `GET /v1/models`) every upstream is eligible.
+   */
+  public order<T extends SelectableUpstream>(upstreams: readonly T[], model: string | undefined, options: { readonly anyModel?: boolean } = {}): T[] {
+    const eligible = options.anyModel ? [...upstreams] : upstreams.filter((u) => servesModel(u, model));
     const groups = new Map<number, T[]>();
     for (const upstream of eligible) {
       const group = groups.get(upstream.priority) ?? [];

@@ -11,7 +11,9 @@ export type MockMode =
   | { readonly kind: 'slow-stream'; readonly chunkDelayMs: number }
   | { readonly kind: 'broken-stream'; readonly afterChunks: number }
   /** Streams: headers go out, then silence before the first chunk (reset after `ms`, or never). */
-  | { readonly kind: 'stream-stall'; readonly resetAfterMs?: number };
+  | { readonly kind: 'stream-stall'; readonly resetAfterMs?: number }
+  /** Streams: headers go out, then the response ends cleanly without a single chunk. */
+  | { readonly kind: 'empty-stream' };
 
 /** One request a mock received. */
 export interface MockRequest {
@@ -168,6 +170,10 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     }
     events.push('[DONE]');
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if (current.kind === 'empty-stream') {
+      res.end();
+      return;
+    }
     if (current.kind === 'stream-stall') {
       res.flushHeaders();
       if (current.resetAfterMs !== undefined) later(current.resetAfterMs, () => req.socket.destroy());

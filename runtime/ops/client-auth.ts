@@ -33,14 +33,14 @@ export class ClientAuth {
     if (this.open) return { ok: true };
     const presented = presentedKey(req);
     if (presented === undefined) {
-      return { ok: false, message: 'Missing API key: send "Authorization: Bearer <key>" or an "api-key" header.' };
+      return { ok: false, message: 'missing API key: send "Authorization: Bearer <key>" or an "api-key" header' };
     }
     const candidate = digest(presented);
     let match = false;
     for (const known of this.digests) {
       match = timingSafeEqual(candidate, known) || match;
     }
-    if (!match) return { ok: false, message: 'Incorrect API key provided.' };
+    if (!match) return { ok: false, message: `incorrect API key provided (received a key of ${presented.length} characters)` };
     return { ok: true, client: clientFingerprint(presented) };
   }
 }

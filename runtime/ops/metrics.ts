@@ -1,10 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { BREAKER_STATE_VALUE, METRICS, type ProxyConfig } from '../../src/contract';
+import { BREAKER_STATE_VALUE, METRIC_LABEL_VALUES, METRIC_LABELS as L, METRICS, type ProxyConfig } from '../../src/contract';
 import type { AttemptFinishedEvent, BreakerStateName, BreakerTransitionEvent, FailoverEvent, ProxyEvents, RequestFinishedEvent, RequestStartedEvent } from '../events';
 import { ModelLabels } from './model-label';
-
-export { PROMETHEUS_ADAPTER_RULE } from './adapter-rule';
-
 
 /** What the breaker gauge reads at scrape time. */
 export interface UpstreamStateSource {
@@ -33,21 +30,26 @@ export class ProxyMetrics implements ProxyEvents {
   private readonly models: ModelLabels;
   private source?: UpstreamStateSource;
 
-  private readonly httpRequests = new Counter({ name: METRICS.httpRequestsTotal, help: 'Proxied requests by route, model and status (HPA: http_requests_per_second via prometheus-adapter).', labelNames: ['route', 'model', 'status'], registers: [this.registry] });
-  private readonly duration = new Histogram({ name: METRICS.requestDurationSeconds, help: 'Whole-request latency in seconds.', labelNames: ['route', 'model', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly attempts = new Counter({ name: METRICS.upstreamAttemptsTotal, help: 'Upstream attempts by upstream and outcome.', labelNames: ['upstream', 'outcome'], registers: [this.registry] });
-  private readonly upstreamLatency = new Histogram({ name: METRICS.upstreamLatencySeconds, help: 'Upstream time to headers (or failure) in seconds.', labelNames: ['upstream', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly failovers = new Counter({ name: METRICS.failoversTotal, help: 'Failovers from one upstream to another.', labelNames: ['from', 'to', 'reason'], registers: [this.registry] });
-  private readonly retries = new Counter({ name: METRICS.retriesTotal, help: 'Retries (attempts after the first).', labelNames: ['route'], registers: [this.registry] });
-  private readonly budgetRejected = new Counter({ name: METRICS.retryBudgetRejectedTotal, help: 'Retries refused by the retry budget.', labelNames: ['upstream'], registers: [this.registry] });
-  private readonly breakerTransitions = new Counter({ name: METRICS.circuitBreakerTransitionsTotal, help: 'Circuit breaker transitions.', labelNames: ['upstream', 'from', 'to'], registers: [this.registry] });
-  private readonly overhead = new Histogram({ name: METRICS.overheadSeconds, help: 'Proxy overhead (duration minus upstream time) in seconds.', labelNames: ['route'], buckets: OVERHEAD_BUCKETS, registers: [this.registry] });
-  private readonly ttft = new Histogram({ name: METRICS.timeToFirstTokenSeconds, help: 'Streams: time to first byte sent to the client, in seconds.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly tokens = new Counter({ name: METRICS.tokensTotal, help: 'Tokens by model, upstream and direction (input/output).', labelNames: ['model', 'upstream', 'direction'], registers: [this.registry] });
-  private readonly cost = new Counter({ name: METRICS.costUsdTotal, help: 'Cost in USD by model.', labelNames: ['model'], registers: [this.registry] });
-  private readonly failoverCost = new Counter({ name: METRICS.failoverCostUsdTotal, help: 'Cost in USD of requests served after at least one failover.', labelNames: ['model'], registers: [this.registry] });
-  private readonly rateLimited = new Counter({ name: METRICS.rateLimitedTotal, help: 'Requests refused by the per-client rate limit.', labelNames: ['route'], registers: [this.registry] });
-  private readonly reloads = new Counter({ name: METRICS.configReloadsTotal, help: 'Config reloads by result (ok/failed).', labelNames: ['result'], registers: [this.registry] });
+  private readonly httpRequests = new Counter({ name: METRICS.httpRequestsTotal, help: 'Proxied requests by route, model and status (HPA: http_requests_per_second via prometheus-adapter).', labelNames: [L.route, L.model, L.status], registers: [this.registry] });
+  private readonly duration = new Histogram({ name: METRICS.requestDurationSeconds, help: 'Whole-request latency in seconds.', labelNames: [L.route, L.model, L.status], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly attempts = new Counter({ name: METRICS.upstreamAttemptsTotal, help: 'Upstream attempts by upstream and outcome.', labelNames: [L.upstream, L.outcome], registers: [this.registry] });
+  private readonly upstreamLatency = new Histogram({ name: METRICS.upstreamLatencySeconds, help: 'Upstream time to headers (or failure) in seconds.', labelNames: [L.upstream, L.outcome], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  /**
+   * Upstream SWITCHES (an attempt on another upstream after a failed one). Not
+   * the seed's `failover_count` of /v1/usage, which adds one per failed
+   * retryable attempt (a retry on the same upstream counts there, not here).
+   */
+  private readonly failovers = new Counter({ name: METRICS.failoversTotal, help: 'Failovers from one upstream to another.', labelNames: [L.from, L.to, L.reason], registers: [this.registry] });
+  private readonly retries = new Counter({ name: METRICS.retriesTotal, help: 'Retries (attempts after the first).', labelNames: [L.route], registers: [this.registry] });
+  private readonly budgetRejected = new Counter({ name: METRICS.retryBudgetRejectedTotal, help: 'Retries refused by the retry budget.', labelNames: [L.upstream], registers: [this.registry] });
+  private readonly breakerTransitions = new Counter({ name: METRICS.circuitBreakerTransitionsTotal, help: 'Circuit breaker transitions.', labelNames: [L.upstream, L.from, L.to], registers: [this.registry] });
+  private readonly overhead = new Histogram({ name: METRICS.overheadSeconds, help: 'Proxy overhead (duration minus upstream time) in seconds.', labelNames: [L.route], buckets: OVERHEAD_BUCKETS, registers: [this.registry] });
+  private readonly ttft = new Histogram({ name: METRICS.timeToFirstTokenSeconds, help: 'Streams: time to first byte sent to the client, in seconds.', labelNames: [L.model], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly tokens = new Counter({ name: METRICS.tokensTotal, help: 'Tokens by model, upstream and direction (input/output).', labelNames: [L.model, L.upstream, L.direction], registers: [this.registry] });
+  private readonly cost = new Counter({ name: METRICS.costUsdTotal, help: 'Cost in USD by model.', labelNames: [L.model], registers: [this.registry] });
+  private readonly failoverCost = new Counter({ name: METRICS.failoverCostUsdTotal, help: 'Cost in USD of requests served after at least one failover.', labelNames: [L.model], registers: [this.registry] });
+  private readonly rateLimited = new Counter({ name: METRICS.rateLimitedTotal, help: 'Requests refused by the per-client rate limit.', labelNames: [L.route], registers: [this.registry] });
+  private readonly reloads = new Counter({ name: METRICS.configReloadsTotal, help: 'Config reloads by result (ok/failed).', labelNames: [L.result], registers: [this.registry] });
   /** Requests started and not yet finished (the engine may finish a request it never started, e.g. a 413). */
   private readonly started = new Set<string>();
   private streamCount = 0;
@@ -58,12 +60,12 @@ export class ProxyMetrics implements ProxyEvents {
     new Gauge({
       name: METRICS.circuitBreakerState,
       help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
-      labelNames: ['upstream'],
+      labelNames: [L.upstream],
       registers: [this.registry],
       collect() {
         this.reset();
         for (const status of self.source?.upstreamStatus() ?? []) {
-          this.set({ upstream: status.name }, BREAKER_VALUE[status.state]);
+          this.set({ [L.upstream]: status.name }, BREAKER_VALUE[status.state]);
         }
       },
     });
@@ -83,8 +85,8 @@ export class ProxyMetrics implements ProxyEvents {
         this.set(self.source?.openStreams ? self.source.openStreams() : self.streamCount);
       },
     });
-    this.reloads.inc({ result: 'ok' }, 0);
-    this.reloads.inc({ result: 'failed' }, 0);
+    this.reloads.inc({ [L.result]: METRIC_LABEL_VALUES.reloadOk }, 0);
+    this.reloads.inc({ [L.result]: METRIC_LABEL_VALUES.reloadFailed }, 0);
   }
 
   /** Where the breaker gauge reads upstream states at scrape time. */
@@ -98,13 +100,13 @@ export class ProxyMetrics implements ProxyEvents {
   }
 
   /** Counts a config reload. */
-  configReload(result: 'ok' | 'failed'): void {
-    this.reloads.inc({ result });
+  configReload(result: typeof METRIC_LABEL_VALUES.reloadOk | typeof METRIC_LABEL_VALUES.reloadFailed): void {
+    this.reloads.inc({ [L.result]: result });
   }
 
   /** Counts a request refused by the rate limiter. */
   rateLimitedRequest(route: string): void {
-    this.rateLimited.inc({ route });
+    this.rateLimited.inc({ [L.route]: route });
   }
 
   /** The label value a model gets. */
@@ -122,20 +124,20 @@ export class ProxyMetrics implements ProxyEvents {
   }
 
   attemptFinished(event: AttemptFinishedEvent): void {
-    this.attempts.inc({ upstream: event.upstream, outcome: event.outcome });
-    this.upstreamLatency.observe({ upstream: event.upstream, outcome: event.outcome }, event.latencyMs / 1000);
+    this.attempts.inc({ [L.upstream]: event.upstream, [L.outcome]: event.outcome });
+    this.upstreamLatency.observe({ [L.upstream]: event.upstream, [L.outcome]: event.outcome }, event.latencyMs / 1000);
   }
 
   failover(event: FailoverEvent): void {
-    this.failovers.inc({ from: event.from, to: event.to, reason: event.reason });
+    this.failovers.inc({ [L.from]: event.from, [L.to]: event.to, [L.reason]: event.reason });
   }
 
   retryBudgetRejected(event: { readonly upstream: string }): void {
-    this.budgetRejected.inc({ upstream: event.upstream });
+    this.budgetRejected.inc({ [L.upstream]: event.upstream });
   }
 
   breakerTransition(event: BreakerTransitionEvent): void {
-    this.breakerTransitions.inc({ upstream: event.upstream, from: event.from, to: event.to });
+    this.breakerTransitions.inc({ [L.upstream]: event.upstream, [L.from]: event.from, [L.to]: event.to });
   }
 
   streamOpened(): void {
@@ -157,20 +159,20 @@ export class ProxyMetrics implements ProxyEvents {
    */
   recordRequest(event: Pick<RequestFinishedEvent, 'route' | 'model' | 'status' | 'durationMs'> & Partial<RequestFinishedEvent>): void {
     const model = this.models.label(event.model);
-    const labels = { route: event.route, model, status: String(event.status) };
+    const labels = { [L.route]: event.route, [L.model]: model, [L.status]: String(event.status) };
     this.httpRequests.inc(labels);
     this.duration.observe(labels, event.durationMs / 1000);
-    if (event.retries) this.retries.inc({ route: event.route }, event.retries);
-    if (event.overheadMs !== undefined && event.attempts) this.overhead.observe({ route: event.route }, event.overheadMs / 1000);
-    if (event.timeToFirstTokenMs !== undefined) this.ttft.observe({ model }, event.timeToFirstTokenMs / 1000);
+    if (event.retries) this.retries.inc({ [L.route]: event.route }, event.retries);
+    if (event.overheadMs !== undefined && event.attempts) this.overhead.observe({ [L.route]: event.route }, event.overheadMs / 1000);
+    if (event.timeToFirstTokenMs !== undefined) this.ttft.observe({ [L.model]: model }, event.timeToFirstTokenMs / 1000);
     const upstream = event.upstream ?? 'none';
     if (event.usage) {
-      this.tokens.inc({ model, upstream, direction: 'input' }, event.usage.promptTokens);
-      this.tokens.inc({ model, upstream, direction: 'output' }, event.usage.completionTokens);
+      this.tokens.inc({ [L.model]: model, [L.upstream]: upstream, [L.direction]: METRIC_LABEL_VALUES.directionInput }, event.usage.promptTokens);
+      this.tokens.inc({ [L.model]: model, [L.upstream]: upstream, [L.direction]: METRIC_LABEL_VALUES.directionOutput }, event.usage.completionTokens);
     }
     if (event.costUsd) {
-      this.cost.inc({ model }, event.costUsd);
-      if (event.failovers) this.failoverCost.inc({ model }, event.costUsd);
+      this.cost.inc({ [L.model]: model }, event.costUsd);
+      if (event.failovers) this.failoverCost.inc({ [L.model]: model }, event.costUsd);
     }
   }
 }

@@ -28,10 +28,47 @@ export interface UsageReport {
   since: string;
 }
 
-/** Rounds like Python's `round(x, digits)` for display (half away from zero on the decimal). */
+/**
+ * Rounds like Python's `round(x, digits)` (digits 0..20): to the nearest
+ * multiple of 10^-digits of the exact binary value, ties to even; so
+ * round(0.125, 2) = 0.12 (an exact tie), round(2.5, 0) = 2, and
+ * round(2.675, 2) = 2.67 (2.675 is 2.67499999... in binary).
+ */
 export function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round((value + Number.EPSILON * Math.sign(value)) * factor) / factor;
+  if (!Number.isFinite(value) || value === 0 || Math.abs(value) >= 1e21) return value;
+  const tie = exactTie(Math.abs(value), digits);
+  if (tie === undefined) {
+    // not a tie: toFixed rounds the exact binary value to the nearest, which is Python's answer
+    return Number(value.toFixed(digits));
+  }
+  const even = tie % 2n === 0n ? tie : tie + 1n;
+  const magnitude = Number(even) / 10 ** digits;
+  return value < 0 ? -magnitude : magnitude;
+}
+
+/**
+ * When |x|·10^digits is exactly n + 0.5, returns n; otherwise undefined.
+ * Exact: x is decomposed into mantissa · 2^exponent and checked with BigInt.
+ */
+function exactTie(x: number, digits: number): bigint | undefined {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  // IEEE 754 binary64: 1 sign bit (x > 0 here), 11 exponent bits, 52 fraction bits
+  const biased = Math.floor(hi / 2 ** 20) % 2048;
+  const fraction = BigInt(hi % 2 ** 20) * 2n ** 32n + BigInt(lo);
+  const mantissa = biased === 0 ? fraction : fraction + 2n ** 52n;
+  const exponent = biased === 0 ? -1074 : biased - 1075;
+  // 2·x·10^digits = mantissa · 2 · 10^digits · 2^exponent must be an odd integer
+  const doubled = mantissa * 2n * 10n ** BigInt(digits);
+  const shift = -exponent;
+  if (shift <= 0) return undefined; // an even integer
+  const divisor = 2n ** BigInt(shift);
+  if (doubled % divisor !== 0n) return undefined;
+  const odd = doubled / divisor;
+  if (odd % 2n === 0n) return undefined;
+  return (odd - 1n) / 2n;
 }
 
 /**
@@ -84,11 +121,20 @@ export class UsageTracker implements ProxyEvents {
     // not used here
   }
 
+  /**
+   * Counts one finished request. A body refused as too large before any
+   * upstream attempt (413) is left out, by the same rule whether the size was
+   * declared (Content-Length, refused by the server) or counted while reading a
+   * chunked body (refused by the engine); metrics count both.
+   */
   requestFinished(event: RequestFinishedEvent): void {
+    if (event.status === 413 && event.attempts === 0) return;
     this.stats.total_requests += 1;
     if (event.status < 400) this.stats.successful_requests += 1;
     else this.stats.failed_requests += 1;
-    this.stats.failover_count += event.failovers;
+    // the seed's formula: +1 per failed retryable attempt (429, 5xx, timeout, connection error),
+    // not per upstream switch (that is the metric ai_failover_failovers_total)
+    this.stats.failover_count += event.failedAttempts;
     const input = event.usage?.promptTokens ?? 0;
     const output = event.usage?.completionTokens ?? 0;
     const cost = event.costUsd ?? 0;
@@ -128,7 +174,8 @@ function add(map: Map<string, UsageBreakdown>, key: string, input: number, outpu
 }
 
 function roundAll(map: Map<string, UsageBreakdown>): Record<string, UsageBreakdown> {
-  const out: Record<string, UsageBreakdown> = {};
+  // null prototype: a key such as `__proto__` stays an own property
+  const out = Object.create(null) as Record<string, UsageBreakdown>;
   for (const [key, value] of map) out[key] = { ...value, cost_usd: round(value.cost_usd, 6) };
   return out;
 }

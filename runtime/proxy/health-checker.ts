@@ -22,9 +22,14 @@ export class HealthChecker {
 
   public constructor(private readonly options: HealthCheckerOptions) {}
 
-  /** Starts one jittered loop per upstream name. */
+  /**
+   * Starts one jittered loop per upstream name (each waits `intervalMs` ×
+   * [0.5, 1.5) between its checks, so upstreams are not checked in lockstep).
+   * A loop ends when its upstream leaves the config; the engine starts a new
+   * checker on reconfigure.
+   */
   public start(): void {
-    this.schedule();
+    for (const upstream of this.options.upstreams()) this.schedule(upstream.name);
   }
 
   /** Stops every loop. */
@@ -34,19 +39,19 @@ export class HealthChecker {
     this.timers.clear();
   }
 
-  private schedule(): void {
+  private schedule(name: string): void {
     if (this.stopped) return;
     const delay = this.options.intervalMs * (0.5 + this.options.random());
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.checkAll().finally(() => this.schedule());
+      // read the current runtime on every tick: reconfigure may have replaced it
+      const upstream = this.options.upstreams().find((u) => u.name === name);
+      if (!upstream) return;
+      const checked = upstream.breaker.state !== 'closed' ? this.check(upstream) : Promise.resolve(true);
+      void checked.finally(() => this.schedule(name));
     }, delay);
     timer.unref();
     this.timers.add(timer);
-  }
-
-  private async checkAll(): Promise<void> {
-    await Promise.all(this.options.upstreams().filter((u) => u.breaker.state !== 'closed').map((u) => this.check(u)));
   }
 
   /** Checks one upstream now; true when it answered 2xx. */

@@ -92,6 +92,7 @@ interface RequestRecord {
   upstream?: string;
   attempts: number;
   failovers: number;
+  failedAttempts: number;
   waitedMs: number;
   timeToFirstTokenMs?: number;
   usage?: TokenUsage;
@@ -139,8 +140,10 @@ export class ProxyEngine {
 
   /**
    * Swaps config atomically; in-flight requests keep the config they started
-   * with; breakers and pools of upstreams whose name+baseUrl are unchanged
-   * survive; removed upstreams' pools close after their in-flight requests.
+   * with. Upstreams whose name+baseUrl are unchanged keep their breaker state
+   * with the new breaker settings applied, and their pool unless timeouts or
+   * egress changed (then a new pool is built); replaced and removed pools
+   * close after their in-flight requests.
    */
   public reconfigure(config: ProxyConfig): void {
     const upstreams = this.buildRuntimes(config, this.state.upstreams);
@@ -199,7 +202,7 @@ export class ProxyEngine {
   public async handle(req: IncomingMessage, res: ServerResponse, ctx: ProxyRequestContext): Promise<void> {
     const state = this.state;
     const route = matchRoute(req.url);
-    const record: RequestRecord = { model: 'unknown', stream: false, status: 0, attempts: 0, failovers: 0, waitedMs: 0 };
+    const record: RequestRecord = { model: 'unknown', stream: false, status: 0, attempts: 0, failovers: 0, failedAttempts: 0, waitedMs: 0 };
     const routeName = route?.route ?? 'unknown';
     try {
       res.setHeader(HEADERS.requestId, ctx.requestId);
@@ -230,6 +233,7 @@ export class ProxyEngine {
         upstream: record.upstream,
         attempts: record.attempts,
         failovers: record.failovers,
+        failedAttempts: record.failedAttempts,
         retries: Math.max(0, record.attempts - 1),
         durationMs,
         overheadMs: Math.max(0, durationMs - record.waitedMs),
@@ -280,7 +284,8 @@ export class ProxyEngine {
     this.events.requestStarted({ requestId: ctx.requestId, route: route.route, stream: record.stream });
 
     const model = typeof parsed?.model === 'string' ? parsed.model : undefined;
-    const order = this.selector.order(state.upstreams, route.hasBody ? model : undefined);
+    // routes without a body (GET /v1/models) name no model: every upstream may serve them
+    const order = route.hasBody ? this.selector.order(state.upstreams, model) : this.selector.order(state.upstreams, model, { anyModel: true });
     if (order.length === 0) {
       this.fail(res, record, 404, 'model_not_found', `no upstream serves model ${JSON.stringify(model ?? null)}`, ctx);
       return;
@@ -370,6 +375,7 @@ export class ProxyEngine {
         if (result.outcome === 'aborted') {
           break;
         }
+        if (isUpstreamFailure(result.outcome)) record.failedAttempts += 1;
         last = { upstream, outcome: result.outcome, retryAfterMs: result.retryAfterMs };
         if (result.outcome !== 'rate_limited') all429 = false;
         if (result.retryAfterMs !== undefined) maxRetryAfterMs = Math.max(maxRetryAfterMs ?? 0, result.retryAfterMs);
@@ -429,7 +435,8 @@ export class ProxyEngine {
   ): { body?: Buffer; stripUsage: boolean } {
     if (!parsed) return { stripUsage: false };
     const copy: Record<string, unknown> = { ...parsed };
-    if (typeof copy.model === 'string' && upstream.config.modelRewrites[copy.model]) {
+    // own properties only: a client model named `constructor` or `__proto__` must not hit Object.prototype
+    if (typeof copy.model === 'string' && Object.hasOwn(upstream.config.modelRewrites, copy.model)) {
       copy.model = upstream.config.modelRewrites[copy.model];
     }
     let stripUsage = false;
@@ -462,17 +469,27 @@ export class ProxyEngine {
     const { body, stripUsage } = this.upstreamBody(route, upstream, parsed, record.stream);
     const started = performance.now();
     const remaining = (): number => Math.max(0, deadlineAt - performance.now());
-    let timer = setTimeout(() => controller.abort(new AttemptAbort('timeout', 'per-try timeout')), Math.min(config.timeouts.requestSeconds * 1000, remaining()));
-    const rearm = (ms: number, what: string): void => {
+    // A try cut short by the whole-request deadline (which a client can lower with
+    // x-failover-timeout-ms) is not the upstream's fault: it is neutral for the breaker.
+    let cutByDeadline = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number, what: string): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(new AttemptAbort('timeout', what)), Math.min(ms, remaining()));
+      const left = remaining();
+      const byDeadline = left < ms;
+      timer = setTimeout(() => {
+        cutByDeadline = byDeadline;
+        controller.abort(new AttemptAbort('timeout', byDeadline ? 'request deadline' : what));
+      }, Math.min(ms, left));
     };
+    arm(config.timeouts.requestSeconds * 1000, 'per-try timeout');
     const finish = (outcome: AttemptOutcome, status?: number, retryAfterMs?: number): AttemptResult => {
       clearTimeout(timer);
       requestSignal.removeEventListener('abort', forward);
       const latencyMs = performance.now() - started;
       record.waitedMs += latencyMs;
-      this.verdict(upstream, permit, outcome, retryAfterMs);
+      if (outcome === 'timeout' && cutByDeadline) upstream.breaker.onNeutral(permit);
+      else this.verdict(upstream, permit, outcome, retryAfterMs);
       this.events.attemptFinished({
         requestId: ctx.requestId, route: route.route, upstream: upstream.name, attempt: record.attempts, outcome, status, latencyMs,
       });
@@ -480,7 +497,9 @@ export class ProxyEngine {
     };
     let response: Dispatcher.ResponseData;
     try {
-      response = await upstream.pool.request({
+      // an in-flight request whose pool was replaced by a reload retries on the new pool
+      const pool = upstream.pool.closing ? (this.state.upstreams.find((u) => u.name === upstream.name)?.pool ?? upstream.pool) : upstream.pool;
+      response = await pool.request({
         method: route.method,
         subPath: route.subPath,
         headers: upstreamRequestHeaders(req.headers, upstream.apiKey, ctx.requestId, body?.length),
@@ -515,15 +534,18 @@ export class ProxyEngine {
     const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const contentType = String(response.headers['content-type'] ?? '');
     if (outcome === 'success' && record.stream && contentType.includes('text/event-stream')) {
-      rearm(config.timeouts.firstTokenSeconds * 1000, 'first-token timeout');
+      arm(config.timeouts.firstTokenSeconds * 1000, 'first-token timeout');
       try {
         const first = await iterator.next();
-        return commitOk({ first: first.done ? Buffer.alloc(0) : first.value, rest: iterator });
+        // a stream that ends before its first chunk sent nothing yet: fail over, never an empty 200
+        if (first.done) return finish('connection_error', status);
+        return commitOk({ first: first.value, rest: iterator });
       } catch (error) {
         return finish(classifyError(error, controller.signal.reason), status);
       }
     }
-    rearm(config.timeouts.requestSeconds * 1000, 'body timeout');
+    // the per-try timeout covers headers and body: the body gets the time left, not a fresh period
+    arm(Math.max(0, config.timeouts.requestSeconds * 1000 - (performance.now() - started)), 'per-try timeout');
     const limit = config.limits.maxResponseBytes;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -660,7 +682,12 @@ export class ProxyEngine {
         if (step.done) break;
         armIdle();
         const out = filter.push(step.value);
-        if (out && !res.write(out)) await waitDrain(res, requestSignal);
+        if (out && !res.write(out)) {
+          // a slow-reading client is not the upstream's silence: no idle timer while waiting on it
+          clearTimeout(idle);
+          await waitDrain(res, requestSignal);
+          armIdle();
+        }
       }
       const tail = filter.flush();
       if (tail) res.write(tail);
@@ -743,9 +770,10 @@ export class ProxyEngine {
   }
 }
 
-/** Cost as a short decimal string for `x-failover-cost-usd`. */
-function formatCost(usd: number): string {
-  return String(Number(usd.toFixed(10)));
+/** Cost as a fixed decimal string, trailing zeros trimmed, for `x-failover-cost-usd` (never `1.2e-7`). */
+export function formatCost(usd: number): string {
+  if (!Number.isFinite(usd) || usd <= 0) return '0';
+  return usd.toFixed(10).replace(/\.?0+$/, '') || '0';
 }
 
 /** The OpenAI `error.code` of an upstream error body, if readable and short. */

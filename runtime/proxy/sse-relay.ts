@@ -77,6 +77,9 @@ export class SseUsageFilter {
 
 /** The SSE event that ends a stream that broke after output started (never a clean end). */
 export function sseErrorEvent(code: string, message: string): string {
+  // One format for every stream error: a data-only event whose JSON has `error`.
+  // The openai SDK throws an APIError on `data.error`; clients that only
+  // listen to unnamed (`message`) events see it too, unlike `event: error`.
   return `data: ${JSON.stringify(openAIErrorBody(502, code, message))}\n\n`;
 }
 

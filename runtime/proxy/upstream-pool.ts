@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ProxyConfig, UpstreamConfig } from '../../src/contract';
 
@@ -13,6 +14,56 @@ export function bypassesProxy(host: string, noProxy: string | undefined): boolea
     .some((entry) => entry === '*' || h === entry || h.endsWith(entry.startsWith('.') ? entry : `.${entry}`));
 }
 
+/** How an {@link UpstreamPool} reaches its upstream: directly, or through the corporate proxy. */
+export type DispatcherPlan =
+  | { readonly kind: 'direct'; readonly options: Pool.Options }
+  | { readonly kind: 'proxy'; readonly options: ProxyAgent.Options };
+
+/**
+ * The trusted CAs for upstream TLS: Node's default roots plus the extra
+ * bundle (a CA bundle adds to the roots, it never replaces them); undefined
+ * (Node's defaults) without a bundle.
+ */
+export function trustedCas(extraPem: string | undefined): string[] | undefined {
+  return extraPem === undefined ? undefined : [...rootCertificates, extraPem];
+}
+
+/** The dispatcher an upstream gets under `config` (timeouts, egress proxy, CA bundle). */
+export function dispatcherPlan(
+  upstream: UpstreamConfig,
+  config: ProxyConfig,
+  readCa: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): DispatcherPlan {
+  const url = new URL(upstream.baseUrl);
+  const ca = trustedCas(config.egress.caBundlePath ? readCa(config.egress.caBundlePath) : undefined);
+  const connectTimeout = config.timeouts.connectSeconds * 1000;
+  const headersTimeout = config.timeouts.requestSeconds * 1000;
+  const bodyTimeout = Math.max(config.timeouts.streamIdleSeconds, config.timeouts.requestSeconds) * 1000;
+  if (config.egress.httpsProxy && !bypassesProxy(url.hostname, config.egress.noProxy)) {
+    return {
+      kind: 'proxy',
+      options: {
+        uri: config.egress.httpsProxy,
+        // the upstream's TLS and, for an https:// proxy, the proxy's TLS trust the bundle too
+        requestTls: ca ? { ca } : undefined,
+        proxyTls: ca ? { ca } : undefined,
+        connect: { timeout: connectTimeout },
+        headersTimeout,
+        bodyTimeout,
+      },
+    };
+  }
+  return {
+    kind: 'direct',
+    options: {
+      connect: { timeout: connectTimeout, ...(ca ? { ca } : {}) },
+      keepAliveTimeout: 30_000,
+      headersTimeout,
+      bodyTimeout,
+    },
+  };
+}
+
 /**
  * One keep-alive connection pool per upstream (an undici `Pool`, or a
  * `ProxyAgent` behind a corporate proxy) with explicit connect / headers /
@@ -24,33 +75,14 @@ export class UpstreamPool {
   /** Path prefix of the base URL, without a trailing slash (e.g. `/v1`). */
   public readonly basePath: string;
   private readonly dispatcher: Dispatcher;
-  private closing: Promise<void> | undefined;
+  private closed: Promise<void> | undefined;
 
   public constructor(upstream: UpstreamConfig, config: ProxyConfig) {
     const url = new URL(upstream.baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    const ca = config.egress.caBundlePath ? readFileSync(config.egress.caBundlePath, 'utf8') : undefined;
-    const connectTimeout = config.timeouts.connectSeconds * 1000;
-    const headersTimeout = config.timeouts.requestSeconds * 1000;
-    const bodyTimeout = Math.max(config.timeouts.streamIdleSeconds, config.timeouts.requestSeconds) * 1000;
-    const useProxy = config.egress.httpsProxy && !bypassesProxy(url.hostname, config.egress.noProxy);
-    if (useProxy) {
-      this.dispatcher = new ProxyAgent({
-        uri: config.egress.httpsProxy!,
-        requestTls: ca ? { ca } : undefined,
-        connect: { timeout: connectTimeout },
-        headersTimeout,
-        bodyTimeout,
-      });
-    } else {
-      this.dispatcher = new Pool(this.origin, {
-        connect: { timeout: connectTimeout, ...(ca ? { ca } : {}) },
-        keepAliveTimeout: 30_000,
-        headersTimeout,
-        bodyTimeout,
-      });
-    }
+    const plan = dispatcherPlan(upstream, config);
+    this.dispatcher = plan.kind === 'proxy' ? new ProxyAgent(plan.options) : new Pool(this.origin, plan.options);
   }
 
   /** Sends one request to `<baseUrl>/<subPath>`. */
@@ -73,7 +105,12 @@ export class UpstreamPool {
 
   /** Closes the pool after its in-flight requests. */
   public close(): Promise<void> {
-    this.closing ??= this.dispatcher.close().catch(() => undefined);
-    return this.closing;
+    this.closed ??= this.dispatcher.close().catch(() => undefined);
+    return this.closed;
+  }
+
+  /** True once {@link close} was called (no new request should use this pool). */
+  public get closing(): boolean {
+    return this.closed !== undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { ProxyConfig, UpstreamConfig } from '../../src/contract';
-import { CircuitBreaker, CompositeBreakerPolicy } from '../core';
+import { CircuitBreaker, CompositeBreakerPolicy, type CircuitBreakerOptions, type CompositeBreakerPolicyOptions } from '../core';
 import type { BreakerStateName } from '../events';
 import { UpstreamPool } from './upstream-pool';
 
@@ -12,7 +12,11 @@ export interface UpstreamRuntime {
   readonly config: UpstreamConfig;
   readonly apiKey: string | undefined;
   readonly breaker: CircuitBreaker;
+  /** The breaker's policy (kept to apply reloaded settings). */
+  readonly breakerPolicy: CompositeBreakerPolicy;
   readonly pool: UpstreamPool;
+  /** What the pool was built from: a reload that changes it gets a new pool. */
+  readonly poolKey: string;
   /** EWMA of successful attempts' latency in ms (null before the first). */
   latencyMs: number | null;
 }
@@ -30,10 +34,18 @@ function identity(upstream: UpstreamConfig): string {
   return `${upstream.name}\u0000${upstream.baseUrl}`;
 }
 
+/** The settings an {@link UpstreamPool} is built from (base URL, timeouts, egress). */
+function poolKeyOf(upstream: UpstreamConfig, config: ProxyConfig): string {
+  const { connectSeconds, requestSeconds, streamIdleSeconds } = config.timeouts;
+  return JSON.stringify([upstream.baseUrl, connectSeconds, requestSeconds, streamIdleSeconds, config.egress]);
+}
+
 /**
- * Builds the upstream runtimes for a config, reusing breakers and pools of
- * upstreams whose name and base URL did not change. Returns the runtimes and
- * the pools that are no longer used.
+ * Builds the upstream runtimes for a config. An upstream whose name and base
+ * URL did not change keeps its breaker STATE (with the new breaker settings
+ * applied) and keeps its pool unless the pool's settings (timeouts, egress)
+ * changed. Returns the runtimes and the pools that are no longer used (the
+ * caller closes them after their in-flight requests).
  */
 export function buildUpstreamRuntimes(
   config: ProxyConfig,
@@ -41,6 +53,7 @@ export function buildUpstreamRuntimes(
   hooks: RuntimeHooks,
 ): { runtimes: UpstreamRuntime[]; retired: UpstreamPool[] } {
   const old = new Map(previous.map((u) => [identity(u.config), u]));
+  const retired: UpstreamPool[] = [];
   const runtimes = config.upstreams.map((upstream): UpstreamRuntime => {
     const apiKey = hooks.env[upstream.apiKeyEnv];
     if (!apiKey) {
@@ -51,8 +64,25 @@ export function buildUpstreamRuntimes(
     }
     const kept = old.get(identity(upstream));
     old.delete(identity(upstream));
-    const breaker = kept?.breaker ?? newBreaker(upstream.name, config, hooks);
-    const pool = kept?.pool ?? new UpstreamPool(upstream, config);
+    const poolKey = poolKeyOf(upstream, config);
+    let breakerPolicy: CompositeBreakerPolicy;
+    let breaker: CircuitBreaker;
+    if (kept) {
+      breakerPolicy = kept.breakerPolicy;
+      breaker = kept.breaker;
+      breakerPolicy.configure(policyOptions(config));
+      breaker.reconfigure(breakerTimings(config));
+    } else {
+      breakerPolicy = new CompositeBreakerPolicy(policyOptions(config));
+      breaker = newBreaker(upstream.name, config, breakerPolicy, hooks);
+    }
+    let pool: UpstreamPool;
+    if (kept && kept.poolKey === poolKey) {
+      pool = kept.pool;
+    } else {
+      if (kept) retired.push(kept.pool);
+      pool = new UpstreamPool(upstream, config);
+    }
     return {
       name: upstream.name,
       priority: upstream.priority,
@@ -61,26 +91,40 @@ export function buildUpstreamRuntimes(
       config: upstream,
       apiKey: apiKey || undefined,
       breaker,
+      breakerPolicy,
       pool,
+      poolKey,
       latencyMs: kept?.latencyMs ?? null,
     };
   });
-  return { runtimes, retired: [...old.values()].map((u) => u.pool) };
+  retired.push(...[...old.values()].map((u) => u.pool));
+  return { runtimes, retired };
 }
 
-function newBreaker(name: string, config: ProxyConfig, hooks: RuntimeHooks): CircuitBreaker {
+function policyOptions(config: ProxyConfig): CompositeBreakerPolicyOptions {
   const cb = config.circuitBreaker;
-  return new CircuitBreaker({
-    policy: new CompositeBreakerPolicy({
-      failureThreshold: cb.failureThreshold,
-      failureRateThreshold: cb.failureRateThreshold,
-      windowMs: cb.slidingWindowSeconds * 1000,
-      minimumCalls: cb.minimumCalls,
-    }),
+  return {
+    failureThreshold: cb.failureThreshold,
+    failureRateThreshold: cb.failureRateThreshold,
+    windowMs: cb.slidingWindowSeconds * 1000,
+    minimumCalls: cb.minimumCalls,
+  };
+}
+
+function breakerTimings(config: ProxyConfig): Pick<CircuitBreakerOptions, 'recoveryTimeoutMs' | 'maxRecoveryTimeoutMs' | 'openBackoffMultiplier' | 'halfOpenMaxCalls'> {
+  const cb = config.circuitBreaker;
+  return {
     recoveryTimeoutMs: cb.recoveryTimeoutSeconds * 1000,
     maxRecoveryTimeoutMs: cb.maxRecoveryTimeoutSeconds * 1000,
     openBackoffMultiplier: cb.openBackoffMultiplier,
     halfOpenMaxCalls: cb.halfOpenMaxCalls,
+  };
+}
+
+function newBreaker(name: string, config: ProxyConfig, policy: CompositeBreakerPolicy, hooks: RuntimeHooks): CircuitBreaker {
+  return new CircuitBreaker({
+    policy,
+    ...breakerTimings(config),
     random: hooks.random,
     onTransition: (from, to) => hooks.onTransition(name, from, to),
   });

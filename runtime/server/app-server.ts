@@ -38,22 +38,35 @@ export interface AppServer {
   applyLimits(config: ProxyConfig): void;
 }
 
-/** Routes the engine serves, with their method. */
-const ENGINE_ROUTES: Readonly<Record<string, string>> = {
-  [PATHS.chatCompletions]: 'POST',
-  [PATHS.completions]: 'POST',
-  [PATHS.embeddings]: 'POST',
-  [PATHS.models]: 'GET',
-};
+/**
+ * Routes the engine serves, with their method (a Map: the path comes from the
+ * client, so `/constructor` must not find Object.prototype). HEAD is not
+ * accepted here: the engine proxies only the method listed.
+ */
+const ENGINE_ROUTES: ReadonlyMap<string, string> = new Map([
+  [PATHS.chatCompletions, 'POST'],
+  [PATHS.completions, 'POST'],
+  [PATHS.embeddings, 'POST'],
+  [PATHS.models, 'GET'],
+]);
 
-/** Routes the server answers itself, with their method. */
-const OWN_ROUTES: Readonly<Record<string, string>> = {
-  [PATHS.healthLive]: 'GET',
-  [PATHS.healthReady]: 'GET',
-  [PATHS.healthUpstreams]: 'GET',
-  [PATHS.status]: 'GET',
-  [PATHS.usage]: 'GET',
-};
+/** Routes the server answers itself, with their method (HEAD allowed on these GETs). */
+const OWN_ROUTES: ReadonlyMap<string, string> = new Map([
+  [PATHS.healthLive, 'GET'],
+  [PATHS.healthReady, 'GET'],
+  [PATHS.healthUpstreams, 'GET'],
+  [PATHS.status, 'GET'],
+  [PATHS.usage, 'GET'],
+]);
+
+/** The proxy headers of a response no upstream was asked for (issue 3: every response carries them). */
+export function ownResponseHeaders(started: number): Record<string, string> {
+  return {
+    [HEADERS.upstream]: 'none',
+    [HEADERS.attempts]: '0',
+    [HEADERS.overheadMs]: Math.max(0, performance.now() - started).toFixed(1),
+  };
+}
 
 /**
  * The main port: health paths, `/v1/status`, `/v1/usage`, then
@@ -70,7 +83,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     req: IncomingMessage, res: ServerResponse, route: string, started: number,
     status: number, code: string, message: string, headers: Record<string, string> = {},
   ): void => {
-    sendOpenAIError(res, status, code, message, headers);
+    sendOpenAIError(res, status, code, message, { ...ownResponseHeaders(started), ...headers });
     metrics.recordRequest({ route, model: 'other', status, durationMs: performance.now() - started });
     logger.info({ event: 'request', requestId: res.getHeader(HEADERS.requestId), route, status, errorCode: code, method: req.method }, 'request refused');
   };
@@ -82,15 +95,16 @@ export function createAppServer(options: AppServerOptions): AppServer {
     if (lifecycle.draining) res.setHeader('connection', 'close');
     const path = ((req.url ?? '/').split('?')[0] ?? '/').replace(/(.)\/+$/, '$1');
 
-    const own = OWN_ROUTES[path];
-    const engineMethod = ENGINE_ROUTES[path];
-    const expected = own ?? engineMethod;
+    const own = OWN_ROUTES.get(path);
+    const expected = own ?? ENGINE_ROUTES.get(path);
     if (expected === undefined) {
-      refuse(req, res, 'other', started, 404, 'not_found', `Unknown path ${JSON.stringify(path.slice(0, 100))}.`);
+      refuse(req, res, 'other', started, 404, 'not_found', `unknown path ${JSON.stringify(path.slice(0, 100))}`);
       return;
     }
-    if (req.method !== expected && !(expected === 'GET' && req.method === 'HEAD')) {
-      refuse(req, res, path, started, 405, 'method_not_allowed', `Method ${JSON.stringify(String(req.method).slice(0, 16))} is not allowed on ${path}; use ${expected}.`, { allow: expected });
+    const headAllowed = own === 'GET' && req.method === 'HEAD';
+    if (req.method !== expected && !headAllowed) {
+      const allow = own === 'GET' ? 'GET, HEAD' : expected;
+      refuse(req, res, path, started, 405, 'method_not_allowed', `${path} accepts ${allow}, received ${String(req.method).slice(0, 16)}`, { allow });
       return;
     }
     if (path === PATHS.healthLive) {
@@ -117,7 +131,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const decision = rateLimiter.take(client);
     if (!decision.allowed) {
       metrics.rateLimitedRequest(path);
-      refuse(req, res, path, started, 429, 'rate_limit_exceeded', `Rate limit of ${rateLimiter.requestsPerMinute} requests per minute exceeded; retry after ${decision.retryAfterSeconds} s.`, { 'retry-after': String(decision.retryAfterSeconds) });
+      refuse(req, res, path, started, 429, 'rate_limit_exceeded', `rate limit of ${rateLimiter.requestsPerMinute} requests per minute exceeded, retry after ${decision.retryAfterSeconds} s`, { 'retry-after': String(decision.retryAfterSeconds) });
       return;
     }
     if (path === PATHS.status) {
@@ -133,13 +147,13 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBody) {
       res.setHeader('connection', 'close');
-      refuse(req, res, path, started, 413, 'request_too_large', `Request body of ${declared} bytes exceeds the limit of ${maxBody} bytes.`);
+      refuse(req, res, path, started, 413, 'request_too_large', `request body of ${declared} bytes exceeds the limit of ${maxBody} bytes`);
       req.resume();
       return;
     }
     const limit = options.config().limits.maxConcurrentRequests;
     if (inFlight >= limit) {
-      refuse(req, res, path, started, 503, 'server_overloaded', `The proxy is at its limit of ${limit} concurrent requests; retry shortly.`, { 'retry-after': '1' });
+      refuse(req, res, path, started, 503, 'server_overloaded', `the proxy is at its limit of ${limit} concurrent requests (received request ${inFlight + 1}), retry shortly`, { 'retry-after': '1' });
       return;
     }
     inFlight += 1;
@@ -147,7 +161,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
       await engine.handle(req, res, { requestId, receivedAt: started, client });
     } catch (error) {
       logger.error({ event: 'engine_error', requestId, err: { message: (error as Error).message } }, 'engine failed');
-      sendOpenAIError(res, 500, 'internal_error', 'The proxy failed to handle the request.');
+      if (!res.headersSent) sendOpenAIError(res, 500, 'internal_error', 'the proxy failed to handle the request', ownResponseHeaders(started));
+      else if (!res.writableEnded) res.end();
     } finally {
       inFlight -= 1;
     }

@@ -8,11 +8,11 @@ export function createMetricsServer(metrics: ProxyMetrics): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== PATHS.metrics) {
-      sendOpenAIError(res, 404, 'not_found', `Unknown path on the metrics port; use ${PATHS.metrics}.`);
+      sendOpenAIError(res, 404, 'not_found', `unknown path on the metrics port, use ${PATHS.metrics}`);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendOpenAIError(res, 405, 'method_not_allowed', `Use GET on ${PATHS.metrics}.`, { allow: 'GET' });
+      sendOpenAIError(res, 405, 'method_not_allowed', `${PATHS.metrics} accepts GET, HEAD, received ${String(req.method).slice(0, 16)}`, { allow: 'GET, HEAD' });
       return;
     }
     metrics.render().then(({ contentType, body }) => {

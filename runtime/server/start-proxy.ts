@@ -21,7 +21,7 @@ export interface StartProxyOptions {
   readonly env: Env;
   /** Overrides CONFIG_PATH. */
   readonly configPath?: string;
-  /** Default: all interfaces (IPv6 and IPv4 where available); tests pass `127.0.0.1`. */
+  /** Overrides config/env `HOST` (default `0.0.0.0`); tests pass `127.0.0.1`. */
   readonly host?: string;
   /** Overrides config/env `PORT` (0 = any free port). */
   readonly port?: number;
@@ -86,7 +86,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const app = createAppServer({ engine, auth, rateLimiter, metrics, usage, logger, lifecycle, config: () => config });
   const metricsServer = createMetricsServer(metrics);
 
-  const host = options.host;
+  const host = options.host ?? config.server.host;
   await listen(app.server, options.port ?? config.server.port, host);
   try {
     await listen(metricsServer, options.metricsPort ?? config.server.metricsPort, host);

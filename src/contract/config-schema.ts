@@ -25,14 +25,20 @@ export const DEFAULT_PRICING: Readonly<Record<string, { inputPerMillion: number;
 const UPSTREAM_NAME = /^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash;
-  } catch {
-    return false;
-  }
-}, { message: 'must be an absolute http(s) URL without credentials, query or fragment' });
+/** An absolute http(s) URL without query or fragment; credentials (user-info) only when allowed. */
+function httpUrlSchema(allowCredentials: boolean) {
+  return z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      const credentialsOk = allowCredentials || (!url.username && !url.password);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && credentialsOk && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  }, { message: allowCredentials ? 'must be an absolute http(s) URL without query or fragment' : 'must be an absolute http(s) URL without credentials, query or fragment' });
+}
+
+const httpUrl = httpUrlSchema(false);
 
 /** One upstream (a provider region). Lower `priority` is tried first. */
 export const upstreamSchema = z.strictObject({
@@ -101,6 +107,7 @@ export const loggingSchema = z.strictObject({
 });
 
 export const serverSchema = z.strictObject({
+  host: z.string().regex(/^[A-Za-z0-9.:%-]{1,253}$/, 'must be an IP address or host name').default('0.0.0.0').describe('Bind address of both ports (HOST); `0.0.0.0` in a pod, `127.0.0.1` for local tests.'),
   port: z.number().int().min(0).max(65535).default(PORTS.http).describe('OpenAI-compatible API and health probes (PORT).'),
   metricsPort: z.number().int().min(0).max(65535).default(PORTS.metrics).describe('Prometheus /metrics (METRICS_PORT).'),
 });
@@ -117,7 +124,7 @@ export const healthChecksSchema = z.strictObject({
 });
 
 export const egressSchema = z.strictObject({
-  httpsProxy: httpUrl.optional().describe('Corporate HTTPS proxy URL for upstream calls.'),
+  httpsProxy: httpUrlSchema(true).optional().describe('Corporate HTTPS proxy URL for upstream calls; may carry credentials (`http://user:pass@proxy:3128`).'),
   noProxy: z.string().optional().describe('Comma-separated hosts that bypass `httpsProxy`.'),
   caBundlePath: z.string().min(1).optional().describe('PEM bundle of extra CAs trusted for upstream TLS.'),
 });
@@ -135,7 +142,7 @@ export const configSchema = z
     pricing: z.record(z.string().min(1), modelPriceSchema).default(() => ({ ...DEFAULT_PRICING })).describe('USD per 1M tokens by model (default: the seed\'s four models)'),
     currency: currencySchema.default(() => currencySchema.parse({})).describe('Display currency of /v1/usage'),
     logging: loggingSchema.default(() => loggingSchema.parse({})).describe('Structured JSON logs'),
-    server: serverSchema.default(() => serverSchema.parse({})).describe('Listening ports'),
+    server: serverSchema.default(() => serverSchema.parse({})).describe('Bind address and listening ports'),
     lifecycle: lifecycleSchema.default(() => lifecycleSchema.parse({})).describe('SIGTERM drain timings'),
     healthChecks: healthChecksSchema.default(() => healthChecksSchema.parse({})).describe('Active upstream health checks (unbilled GET /models)'),
     egress: egressSchema.default(() => egressSchema.parse({})).describe('Corporate egress: HTTPS proxy and CA bundle'),
@@ -213,11 +220,20 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 /** Short, secret-free rendering of a received value for error messages. */
 function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    return JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value);
+    const safe = redactUserInfo(value);
+    return JSON.stringify(safe.length > 120 ? `${safe.slice(0, 117)}...` : safe);
   }
   if (value === null || typeof value !== 'object') {
     return String(value);
   }
-  const json = JSON.stringify(value);
+  const json = redactUserInfo(JSON.stringify(value));
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+
+/**
+ * Replaces the user-info of every URL-looking substring (`scheme://user:pass@host`)
+ * with `[redacted]`, so a proxy password never reaches a log or an error.
+ */
+export function redactUserInfo(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"]*@/gi, '$1[redacted]@');
 }

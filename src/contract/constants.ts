@@ -57,6 +57,8 @@ export const ENV = {
   maxRetries: 'MAX_RETRIES',
   rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
   // process
+  /** Bind address of both ports (default `0.0.0.0`, as a pod needs). */
+  host: 'HOST',
   port: 'PORT',
   metricsPort: 'METRICS_PORT',
   configPath: 'CONFIG_PATH',
@@ -126,6 +128,8 @@ export const METRIC_LABELS = {
   outcome: 'outcome',
   direction: 'direction',
   result: 'result',
+  /** Outcome of the failed attempt that caused a failover (`ai_failover_failovers_total`). */
+  reason: 'reason',
 } as const;
 
 /** Label values of {@link METRIC_LABELS} that queries match on. */

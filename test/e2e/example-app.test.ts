@@ -6,9 +6,10 @@
  * upstreams standing in for the HolySheep regions.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { httpCall } from './http';
 import { cloneManifests, Deployment, findObject, K8sObject, readManifestFile } from './manifests';
 import { RunningPod, startPod } from './pod-runner';
@@ -153,15 +154,26 @@ describe('drift between the example manifest and the runtime fails the pod', () 
     await pod?.dispose();
   });
 
-  /** Starts a pod from a mutated copy of the manifests; reports readiness and whether the process still serves metrics. */
-  async function driftedPod(mutate: (deployment: Deployment) => void) {
+  /**
+   * Starts a pod from a mutated copy of the manifests (and, optionally, an
+   * edited copy of the materialized config.yaml); reports readiness and
+   * whether the process still serves metrics.
+   */
+  async function driftedPod(mutate: (deployment: Deployment) => void, editConfig?: (configFile: string) => void) {
     const copy = cloneManifests(manifests);
     mutate(findObject<Deployment>(copy, 'Deployment', DEPLOYMENT));
-    pod = await startPod({ manifests: copy, deploymentName: DEPLOYMENT, secretValues: SECRETS, stopTimeoutMs: 1_000 });
+    pod = await startPod({
+      manifests: copy,
+      deploymentName: DEPLOYMENT,
+      secretValues: SECRETS,
+      stopTimeoutMs: 1_000,
+      prepareVolumes: editConfig ? (volumes) => editConfig(join(volumes.get(configVolume(copy))!, CONFIG_FILE.fileName)) : undefined,
+    });
     try {
       const ready = await pod.waitForProbe('readiness', 1_500);
       const metrics = await httpCall(pod.servicePort('metrics'), PATHS.metrics).then((r) => r.status, (e: Error) => e.message);
-      return { ready, metrics, running: pod.running() };
+      const listening = /"event":"listening","port":(\d+)/.exec(pod.logs());
+      return { ready, metrics, running: pod.running(), listeningPort: listening ? Number(listening[1]) : undefined, probedPort: pod.hostPort('http') };
     } finally {
       await pod.dispose();
       pod = undefined;
@@ -169,15 +181,26 @@ describe('drift between the example manifest and the runtime fails the pod', () 
   }
 
   it('is never ready when the manifest renames the port env the runtime reads', async () => {
-    // GIVEN / WHEN
+    // GIVEN the port env renamed in the manifest, and (in the materialized config copy only)
+    // server.port 0, so the runtime's fallback is a free port, never the fixed 8080 on this machine
+    // WHEN
     const result = await driftedPod((deployment) => {
       const env = (deployment.spec.template.spec.containers[0].env ?? []) as Array<{ name: string; value?: string }>;
       const port = env.find((e) => e.name === ENV.port);
       expect(port).toBeDefined();
       port!.name = 'HTTP_LISTEN_PORT';
+    }, (configFile) => {
+      const doc = parseDocument(readFileSync(configFile, 'utf8'));
+      expect(doc.getIn(['server', 'port'])).toBeUndefined();
+      doc.setIn(['server', 'port'], 0);
+      writeFileSync(configFile, doc.toString());
     });
     // THEN the process runs and serves metrics, but not where the probes and the Service look
     expect(result).toMatchObject({ ready: { ok: false }, metrics: 200, running: true });
+    // AND it listens on a free port of its own: neither the probed port nor the fixed 8080
+    expect(result.listeningPort).toBeGreaterThan(0);
+    expect(result.listeningPort).not.toBe(result.probedPort);
+    expect(result.listeningPort).not.toBe(8080);
   });
 
   it('is never ready when the manifest changes the readiness path', async () => {

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     expect(config.retries.maxRetries).toBe(3);
     expect(config.rateLimit.requestsPerMinute).toBe(1000);
     expect(config.timeouts.requestSeconds).toBe(30);
-    expect(config.server).toEqual({ port: 8080, metricsPort: 9090 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, metricsPort: 9090 });
   });
 
   it('ranks env above the file above defaults, and env upstreams replace the file\'s', () => {
@@ -126,5 +126,17 @@ describe('loadConfig', () => {
     const errors = errorsOf(() => loadConfig({ CONFIG_PATH: path, PROXY_API_KEYS: 'short' }));
     expect(errors.join('\n')).not.toContain('short"');
     expect(errors.join('\n')).toContain('auth.clientKeys.0');
+  });
+
+  it('reads the bind address from HOST over server.host, refusing a bad one with the variable and value', () => {
+    // GIVEN a file with server.host and HOST in env
+    const path = file('upstreams: [{name: primary, baseUrl: "http://127.0.0.1:1/v1"}]\nserver: {host: "127.0.0.1"}\n');
+    // WHEN loaded with and without HOST
+    const fromFile = loadConfig({ CONFIG_PATH: path }).config;
+    const fromEnv = loadConfig({ CONFIG_PATH: path, HOST: '::' }).config;
+    // THEN env ranks above the file, and a bad host is refused with the field path
+    expect(fromFile.server.host).toBe('127.0.0.1');
+    expect(fromEnv.server.host).toBe('::');
+    expect(errorsOf(() => loadConfig({ CONFIG_PATH: path, HOST: 'bad host!' })).join('\n')).toContain('server.host: must be an IP address or host name (received "bad host!")');
   });
 });

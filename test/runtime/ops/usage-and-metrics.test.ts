@@ -1,10 +1,12 @@
+import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { priceUsage } from '../../../runtime/core/pricing';
 import type { RequestFinishedEvent } from '../../../runtime/events';
-import { PROMETHEUS_ADAPTER_RULE, ProxyMetrics } from '../../../runtime/ops/metrics';
-import { UsageTracker } from '../../../runtime/ops/usage-report';
+import { ProxyMetrics } from '../../../runtime/ops/metrics';
+import { round, UsageTracker } from '../../../runtime/ops/usage-report';
 import { configSchema, METRICS } from '../../../src/contract';
+import { PrometheusAdapterRule } from '../../../src/observability/prometheus-adapter-rule';
 
 const config = configSchema.parse({ upstreams: [{ name: 'primary', baseUrl: 'http://127.0.0.1:1/v1', models: ['local-model'] }] });
 
@@ -17,6 +19,7 @@ const finished = (over: Partial<RequestFinishedEvent>): RequestFinishedEvent => 
   upstream: 'primary',
   attempts: 1,
   failovers: 0,
+  failedAttempts: 0,
   retries: 0,
   durationMs: 100,
   overheadMs: 2,
@@ -24,6 +27,50 @@ const finished = (over: Partial<RequestFinishedEvent>): RequestFinishedEvent => 
 });
 
 describe('UsageTracker', () => {
+  it('rounds like Python round(): half to even on the exact binary value', () => {
+    // GIVEN the seed's rounding cases
+    // WHEN rounded / THEN exact ties go to even, near-ties follow the binary value
+    expect(round(0.125, 2)).toBe(0.12);
+    expect(round(0.375, 2)).toBe(0.38);
+    expect(round(2.5, 0)).toBe(2);
+    expect(round(3.5, 0)).toBe(4);
+    expect(round(-2.5, 0)).toBe(-2);
+    expect(round(2.675, 2)).toBe(2.67);
+    expect(round(1.005, 2)).toBe(1);
+    expect(round(0.0006, 4)).toBe(0.0006);
+    expect(round(20.00004999, 4)).toBe(20);
+    expect(round(1234.5678, 2)).toBe(1234.57);
+  });
+
+  it('counts failover_count per failed retryable attempt (the seed), not per upstream switch', () => {
+    // GIVEN a request that failed twice on the primary (retried there) before the backup served it
+    const usage = new UsageTracker(config);
+    usage.requestFinished(finished({ upstream: 'backup_1', attempts: 3, failovers: 1, failedAttempts: 2, retries: 2 }));
+    // WHEN the report is read / THEN both failed attempts count
+    expect(usage.report().stats.failover_count).toBe(2);
+  });
+
+  it('keeps a model named __proto__ as its own by_model entry', () => {
+    // GIVEN an upstream that lists a model named like Object.prototype's accessor
+    const odd = configSchema.parse({ upstreams: [{ name: 'primary', baseUrl: 'http://127.0.0.1:1/v1', models: ['__proto__'] }] });
+    const usage = new UsageTracker(odd);
+    // WHEN a request for it finishes
+    usage.requestFinished(finished({ model: '__proto__', usage: { promptTokens: 1, completionTokens: 2 } }));
+    // THEN the report has it as an own entry, also in JSON
+    const report = usage.report();
+    expect(Object.hasOwn(report.by_model, '__proto__')).toBe(true);
+    expect(JSON.stringify(report.by_model)).toContain('"__proto__":{"requests":1,');
+  });
+
+  it('leaves out a 413 refused before any attempt, as the server does for a declared size', () => {
+    // GIVEN a chunked body refused by the engine (413, no attempt) and an upstream's own 413
+    const usage = new UsageTracker(config);
+    usage.requestFinished(finished({ status: 413, attempts: 0, upstream: undefined, errorCode: 'request_too_large' }));
+    usage.requestFinished(finished({ status: 413, attempts: 1 }));
+    // WHEN the report is read / THEN only the upstream's answer is counted
+    expect(usage.report().stats).toMatchObject({ total_requests: 1, failed_requests: 1 });
+  });
+
   it('reports the seed\'s fields with its formulas and rounding, streamed and not', () => {
     // GIVEN three requests: a plain one, a streamed one after a failover, and a failure
     const usage = new UsageTracker(config);
@@ -36,11 +83,12 @@ describe('UsageTracker', () => {
       upstream: 'backup_1',
       attempts: 2,
       failovers: 1,
+      failedAttempts: 1,
       retries: 1,
       usage: { promptTokens: 123_456, completionTokens: 7_890 },
       costUsd: b,
     }));
-    usage.requestFinished(finished({ model: 'secret prompt-ish model', status: 502, upstream: undefined, attempts: 4, failovers: 2, errorCode: 'all_upstreams_failed' }));
+    usage.requestFinished(finished({ model: 'secret prompt-ish model', status: 502, upstream: undefined, attempts: 4, failovers: 2, failedAttempts: 4, errorCode: 'all_upstreams_failed' }));
     // WHEN the report is read
     const report = usage.report();
     // THEN totals, rounding and breakdowns follow the pricing table
@@ -51,7 +99,7 @@ describe('UsageTracker', () => {
     expect(report.total_cost_usd).toBe(Math.round(total * 1e4) / 1e4);
     expect(report.total_cost_cny).toBe(Math.round(total * 100) / 100);
     expect(report.avg_cost_per_1m_input).toBe(Math.round((total / 1_123_456) * 1e6 * 100) / 100);
-    expect(report.stats).toEqual({ total_requests: 3, successful_requests: 2, failed_requests: 1, failover_count: 3 });
+    expect(report.stats).toEqual({ total_requests: 3, successful_requests: 2, failed_requests: 1, failover_count: 5 });
     expect(report.failover_cost_usd).toBe(Math.round(b * 1e4) / 1e4);
     expect(Object.keys(report.by_model).sort()).toEqual(['deepseek-v3.2', 'gpt-4.1', 'other']);
     expect(report.by_upstream.backup_1).toMatchObject({ requests: 1, input_tokens: 123_456, output_tokens: 7_890 });
@@ -103,14 +151,25 @@ describe('ProxyMetrics', () => {
     expect(names.filter((n) => n !== METRICS.httpRequestsTotal && !n!.startsWith('ai_failover_'))).toEqual([]);
   });
 
-  it('documents the adapter rule that yields http_requests_per_second', () => {
-    // GIVEN the rule text as YAML
-    const rule = (parseYaml(PROMETHEUS_ADAPTER_RULE) as { rules: Array<{ seriesQuery: string; name: { matches: string; as: string } }> }).rules[0]!;
-    // WHEN its rename is applied to the counter's name
-    const renamed = METRICS.httpRequestsTotal.replace(new RegExp(rule.name.matches), rule.name.as.replace('${1}', '$1'));
-    // THEN it yields the HPA's metric from the series the proxy exposes
+  it('is renamed to http_requests_per_second by the one prometheus-adapter rule (the construct\'s)', async () => {
+    // GIVEN the runtime's real request counter, and the adapter rule synthesized by the construct
+    const metrics = new ProxyMetrics(config);
+    metrics.requestFinished(finished({}));
+    const counters = [...(await metrics.render()).body.matchAll(/^# TYPE (\S+) counter$/gm)].map((m) => m[1]!);
+    const counter = counters.find((name) => name === METRICS.httpRequestsTotal);
+    expect(counter).toBeDefined();
+    const chart = Testing.chart();
+    const construct = new PrometheusAdapterRule(chart, 'Rule');
+    const configMap = Testing.synth(chart).find((m) => m.kind === 'ConfigMap') as { data: Record<string, string> };
+    type AdapterConfig = { rules: Array<{ seriesQuery: string; name: { matches: string; as: string } }> };
+    const rule = (parseYaml(configMap.data[PrometheusAdapterRule.CONFIG_KEY]!) as AdapterConfig).rules[0]!;
+    // WHEN the rule's rename is applied to the counter's name (Go's ${1} is JS's $1)
+    const renamed = counter!.replace(new RegExp(rule.name.matches), rule.name.as.replace('${1}', '$1'));
+    // THEN it yields the HPA's metric, from a series query on that counter
     expect(renamed).toBe(METRICS.hpaRequestsPerSecond);
-    expect(rule.seriesQuery.startsWith(`${METRICS.httpRequestsTotal}{`)).toBe(true);
+    expect(rule.name).toEqual({ matches: PrometheusAdapterRule.NAME_MATCHES, as: PrometheusAdapterRule.NAME_AS });
+    expect(rule.seriesQuery).toBe(construct.seriesQuery);
+    expect(rule.seriesQuery.startsWith(`${counter}{`)).toBe(true);
   });
 });
 

@@ -1,29 +1,21 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { describe, expect, it, vi } from 'vitest';
 import { ProxyEngine } from '../../../runtime/proxy/proxy-engine';
 import { HEADERS, PATHS } from '../../../src/contract';
-import { configFor, postJson, startMocks, startTestProxy, type TestProxy } from '../../support/proxy-harness';
+import { useProxyFixture } from '../../support/proxy-fixture';
+import { configFor, postJson, startMocks, startTestProxy } from '../../support/proxy-harness';
 
 const CHAT = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hello' }] };
 
 describe('ProxyEngine hygiene and lifecycle', () => {
-  let mocks: MockUpstream[] = [];
-  let proxy: TestProxy | undefined;
-
-  afterEach(async () => {
-    await proxy?.close();
-    await Promise.all(mocks.map((m) => m.close()));
-    proxy = undefined;
-    mocks = [];
-  });
+  const fx = useProxyFixture();
 
   it('strips hop-by-hop headers and those named in Connection, and never forwards the client key', async () => {
     // GIVEN one upstream
-    mocks = await startMocks(1);
-    proxy = await startTestProxy(configFor(mocks));
+    fx.mocks = await startMocks(1);
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
     // WHEN a request carries hop-by-hop headers (raw http to control them)
-    const url = new URL(PATHS.chatCompletions, proxy.origin);
+    const url = new URL(PATHS.chatCompletions, fx.proxy.origin);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(url, {
         method: 'POST',
@@ -45,22 +37,22 @@ describe('ProxyEngine hygiene and lifecycle', () => {
     });
     // THEN the upstream sees none of them, and its own key
     expect(status).toBe(200);
-    const headers = mocks[0].received[0].headers;
+    const headers = fx.mocks[0].received[0].headers;
     expect(headers['x-private-hop']).toBeUndefined();
     expect(headers['proxy-authorization']).toBeUndefined();
     expect(headers.te).toBeUndefined();
     expect(headers['x-kept']).toBe('yes');
     expect(headers.authorization).toBe('Bearer sk-upstream-test');
-    expect(JSON.stringify(mocks[0].received)).not.toContain('client-secret-key');
+    expect(JSON.stringify(fx.mocks[0].received)).not.toContain('client-secret-key');
   });
 
   it('does not follow an upstream redirect: it counts as a failure and fails over', async () => {
     // GIVEN a primary answering 302 to somewhere else
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'status', status: 302, body: { moved: true } });
-    proxy = await startTestProxy(configFor(mocks));
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'status', status: 302, body: { moved: true } });
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
     // WHEN a request is sent
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, CHAT);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
     // THEN the backup answers; the redirect never reached the client
     expect(res.status).toBe(200);
     expect(res.headers.get(HEADERS.upstream)).toBe('backup_1');
@@ -68,25 +60,25 @@ describe('ProxyEngine hygiene and lifecycle', () => {
 
   it('stops retrying when the retry budget is spent', async () => {
     // GIVEN a budget with no floor and no ratio, and a failing primary
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'status', status: 500 });
-    proxy = await startTestProxy(configFor(mocks, { retries: { budgetRatio: 0, minRetriesPerSecond: 0, baseDelayMs: 1, maxDelayMs: 2 } }));
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'status', status: 500 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { retries: { budgetRatio: 0, minRetriesPerSecond: 0, baseDelayMs: 1, maxDelayMs: 2 } }));
     // WHEN a request is sent
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, CHAT);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
     // THEN there is no retry: 502 after 1 attempt, and the rejection is reported
     expect(res.status).toBe(502);
     expect(res.headers.get(HEADERS.attempts)).toBe('1');
-    expect(mocks[1].requests).toBe(0);
-    expect(proxy.events.of('retryBudgetRejected')).toEqual([{ upstream: 'backup_1' }]);
+    expect(fx.mocks[1].requests).toBe(0);
+    expect(fx.proxy.events.of('retryBudgetRejected')).toEqual([{ upstream: 'backup_1' }]);
   });
 
   it('lets the client lower the deadline with a header', async () => {
     // GIVEN upstreams that answer after 2 s and a per-try timeout of 3 s
-    mocks = await startMocks(1);
-    mocks[0].setMode({ kind: 'latency', ms: 2000 });
-    proxy = await startTestProxy(configFor(mocks, { timeouts: { requestSeconds: 3, deadlineSeconds: 10 } }));
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'latency', ms: 2000 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { requestSeconds: 3, deadlineSeconds: 10 } }));
     // WHEN the client allows only 100 ms
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, CHAT, { [HEADERS.timeoutMs]: '100' });
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT, { [HEADERS.timeoutMs]: '100' });
     // THEN the proxy answers 504 upstream_timeout
     expect(res.status).toBe(504);
     expect(res.json().error.code).toBe('upstream_timeout');
@@ -94,33 +86,33 @@ describe('ProxyEngine hygiene and lifecycle', () => {
 
   it('keeps breakers of unchanged upstreams across reconfigure and starts new ones closed', async () => {
     // GIVEN an open primary
-    mocks = await startMocks(3);
-    mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 30 });
-    const config = configFor(mocks.slice(0, 2));
-    proxy = await startTestProxy(config);
-    await postJson(proxy.origin, PATHS.chatCompletions, CHAT);
-    expect(proxy.engine.upstreamStatus()[0].state).toBe('open');
-    const oldBackup = mocks[1].requests;
+    fx.mocks = await startMocks(3);
+    fx.mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 30 });
+    const config = configFor(fx.mocks.slice(0, 2));
+    fx.proxy = await startTestProxy(config);
+    await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
+    expect(fx.proxy.engine.upstreamStatus()[0].state).toBe('open');
+    const oldBackup = fx.mocks[1].requests;
     // WHEN the config swaps backup_1 for backup_2
-    const next = configFor([mocks[0], mocks[2]]);
-    proxy.engine.reconfigure(next);
+    const next = configFor([fx.mocks[0], fx.mocks[2]]);
+    fx.proxy.engine.reconfigure(next);
     // THEN the primary is still open, the new one is closed and serves traffic
-    expect(proxy.engine.config).toBe(next);
-    const status = proxy.engine.upstreamStatus();
+    expect(fx.proxy.engine.config).toBe(next);
+    const status = fx.proxy.engine.upstreamStatus();
     expect(status.map((s) => [s.name, s.state])).toEqual([['primary', 'open'], ['backup_2', 'closed']]);
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, CHAT);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
     expect(res.status).toBe(200);
-    expect(mocks[2].requests).toBe(1);
-    expect(mocks[1].requests).toBe(oldBackup);
+    expect(fx.mocks[2].requests).toBe(1);
+    expect(fx.mocks[1].requests).toBe(oldBackup);
   });
 
   it('warns about a missing upstream key, naming the upstream and env var, never a value', async () => {
     // GIVEN a config whose key env var is empty
-    mocks = await startMocks(1);
+    fx.mocks = await startMocks(1);
     const warn = vi.fn();
     const logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() };
     // WHEN the engine is built
-    const engine = new ProxyEngine({ config: configFor(mocks), env: {}, logger });
+    const engine = new ProxyEngine({ config: configFor(fx.mocks), env: {}, logger });
     await engine.close();
     // THEN one warning names primary and HOLYSHEEP_API_KEY
     expect(warn).toHaveBeenCalledTimes(1);
@@ -130,76 +122,76 @@ describe('ProxyEngine hygiene and lifecycle', () => {
 
   it('a passing active health check closes a breaker early', async () => {
     // GIVEN health checks every 50 ms and a primary opened by a 429 with a long Retry-After
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 30 });
-    proxy = await startTestProxy(configFor(mocks, { healthChecks: { enabled: true, intervalSeconds: 0.05, timeoutSeconds: 1 } }));
-    await postJson(proxy.origin, PATHS.chatCompletions, CHAT);
-    expect(proxy.engine.upstreamStatus()[0].state).toBe('open');
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 30 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { healthChecks: { enabled: true, intervalSeconds: 0.05, timeoutSeconds: 1 } }));
+    await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
+    expect(fx.proxy.engine.upstreamStatus()[0].state).toBe('open');
     // WHEN the primary recovers
-    mocks[0].setMode({ kind: 'ok' });
+    fx.mocks[0].setMode({ kind: 'ok' });
     let path = '';
     for (let i = 0; i < 100 && !path; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      path = mocks[0].received.find((r) => r.method === 'GET')?.path ?? '';
+      path = fx.mocks[0].received.find((r) => r.method === 'GET')?.path ?? '';
     }
     // THEN a GET /models check went out with the key and the next request goes to the primary
     expect(path).toBe('/v1/models');
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, CHAT);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
     expect(res.headers.get(HEADERS.upstream)).toBe('primary');
   });
 
   it('answers 404 and 405 for routes it does not proxy', async () => {
     // GIVEN a proxy
-    mocks = await startMocks(1);
-    proxy = await startTestProxy(configFor(mocks));
+    fx.mocks = await startMocks(1);
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
     // WHEN an unknown path and a wrong method are used
-    const unknown = await postJson(proxy.origin, '/v1/../admin', CHAT);
-    const wrong = await fetch(`${proxy.origin}${PATHS.chatCompletions}`);
+    const unknown = await postJson(fx.proxy.origin, '/v1/../admin', CHAT);
+    const wrong = await fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`);
     // THEN OpenAI errors, and the upstream is never asked
     expect(unknown.status).toBe(404);
     expect(wrong.status).toBe(405);
-    expect(mocks[0].requests).toBe(0);
+    expect(fx.mocks[0].requests).toBe(0);
   });
   it('admits at most halfOpenMaxCalls probes to a recovering upstream among 50 concurrent requests', async () => {
     // GIVEN a primary opened by a 429, now slow but healthy, and a clock past its open time
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 5 });
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 5 });
     let now = 5_000_000;
-    const config = configFor(mocks, { circuitBreaker: { halfOpenMaxCalls: 3 }, timeouts: { requestSeconds: 5, deadlineSeconds: 10 } });
-    proxy = await startTestProxy(config, { now: () => now });
-    await postJson(proxy.origin, PATHS.chatCompletions, CHAT);
-    const before = mocks[0].requests;
-    mocks[0].setMode({ kind: 'latency', ms: 800 });
+    const config = configFor(fx.mocks, { circuitBreaker: { halfOpenMaxCalls: 3 }, timeouts: { requestSeconds: 5, deadlineSeconds: 10 } });
+    fx.proxy = await startTestProxy(config, { now: () => now });
+    await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
+    const before = fx.mocks[0].requests;
+    fx.mocks[0].setMode({ kind: 'latency', ms: 800 });
     now += 6_000;
     // WHEN 50 requests arrive at once
-    const replies = await Promise.all(Array.from({ length: 50 }, () => postJson(proxy!.origin, PATHS.chatCompletions, CHAT)));
+    const replies = await Promise.all(Array.from({ length: 50 }, () => postJson(fx.proxy!.origin, PATHS.chatCompletions, CHAT)));
     // THEN every one succeeds, only 3 probes reached the primary, and it closed again
     expect(replies.every((r) => r.status === 200)).toBe(true);
-    expect(mocks[0].requests - before).toBe(3);
+    expect(fx.mocks[0].requests - before).toBe(3);
     expect(replies.filter((r) => r.headers.get(HEADERS.upstream) === 'primary')).toHaveLength(3);
-    expect(proxy.engine.upstreamStatus()[0].state).toBe('closed');
+    expect(fx.proxy.engine.upstreamStatus()[0].state).toBe('closed');
   });
 
   it('aborts the upstream request when a non-streaming client goes away', async () => {
     // GIVEN a primary that hangs
-    mocks = await startMocks(1);
-    mocks[0].setMode({ kind: 'hang' });
-    proxy = await startTestProxy(configFor(mocks, { timeouts: { requestSeconds: 5, deadlineSeconds: 10 } }));
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'hang' });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { requestSeconds: 5, deadlineSeconds: 10 } }));
     // WHEN the client sends a request and disconnects once the upstream has it
     const controller = new AbortController();
-    const req = fetch(`${proxy.origin}${PATHS.chatCompletions}`, {
+    const req = fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CHAT), signal: controller.signal,
     }).catch(() => undefined);
-    for (let i = 0; i < 100 && mocks[0].requests < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && fx.mocks[0].requests < 1; i++) await new Promise((r) => setTimeout(r, 10));
     controller.abort();
     await req;
     // THEN the upstream connection of that request is closed at once, and it is not counted as a failure
     let aborted = 0;
     for (let i = 0; i < 100 && aborted < 1; i++) {
       await new Promise((r) => setTimeout(r, 10));
-      aborted = mocks[0].aborted;
+      aborted = fx.mocks[0].aborted;
     }
     expect(aborted).toBe(1);
-    expect(proxy.engine.upstreamStatus()[0].consecutiveFailures).toBe(0);
+    expect(fx.proxy.engine.upstreamStatus()[0].consecutiveFailures).toBe(0);
   });
 });

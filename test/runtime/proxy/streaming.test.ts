@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { describe, expect, it } from 'vitest';
 import { HEADERS, PATHS } from '../../../src/contract';
-import { configFor, postJson, startMocks, startTestProxy, type TestProxy } from '../../support/proxy-harness';
+import { useProxyFixture } from '../../support/proxy-fixture';
+import { configFor, postJson, startMocks, startTestProxy } from '../../support/proxy-harness';
 
 const STREAM = { model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'stream please' }] };
 
@@ -22,22 +22,14 @@ async function eventually(check: () => boolean, tries = 100): Promise<boolean> {
 }
 
 describe('ProxyEngine streaming', () => {
-  let mocks: MockUpstream[] = [];
-  let proxy: TestProxy | undefined;
-
-  afterEach(async () => {
-    await proxy?.close();
-    await Promise.all(mocks.map((m) => m.close()));
-    proxy = undefined;
-    mocks = [];
-  });
+  const fx = useProxyFixture();
 
   it('relays a stream, prices it, and hides the usage chunk the client did not ask for', async () => {
     // GIVEN a healthy upstream
-    mocks = await startMocks(1);
-    proxy = await startTestProxy(configFor(mocks));
+    fx.mocks = await startMocks(1);
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
     // WHEN a streamed chat completion is sent without stream_options
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, STREAM);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
     // THEN the client sees every chunk and [DONE] but no usage-only chunk
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -46,21 +38,21 @@ describe('ProxyEngine streaming', () => {
     expect(events.at(-1)).toBe('[DONE]');
     expect(events.slice(0, -1).every((e) => JSON.parse(e).choices.length === 1)).toBe(true);
     // AND the upstream was asked for usage, which is reported
-    expect(JSON.parse(mocks[0].received[0].body).stream_options).toEqual({ include_usage: true });
-    const finished = proxy.events.of('requestFinished')[0];
+    expect(JSON.parse(fx.mocks[0].received[0].body).stream_options).toEqual({ include_usage: true });
+    const finished = fx.proxy.events.of('requestFinished')[0];
     expect(finished.usage?.completionTokens).toBeGreaterThan(0);
     expect(finished.costUsd).toBeGreaterThan(0);
     expect(finished.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
-    expect(proxy.events.of('streamOpened')).toHaveLength(1);
-    expect(proxy.events.of('streamClosed')).toHaveLength(1);
+    expect(fx.proxy.events.of('streamOpened')).toHaveLength(1);
+    expect(fx.proxy.events.of('streamClosed')).toHaveLength(1);
   });
 
   it('keeps the usage chunk when the client asked for it', async () => {
     // GIVEN a healthy upstream
-    mocks = await startMocks(1);
-    proxy = await startTestProxy(configFor(mocks));
+    fx.mocks = await startMocks(1);
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
     // WHEN the client asks for include_usage
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, { ...STREAM, stream_options: { include_usage: true } });
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, { ...STREAM, stream_options: { include_usage: true } });
     // THEN the usage chunk reaches it
     const usage = dataEvents(res.text).filter((e) => e !== '[DONE]').map((e) => JSON.parse(e)).find((e) => e.usage);
     expect(usage.choices).toEqual([]);
@@ -68,26 +60,26 @@ describe('ProxyEngine streaming', () => {
 
   it('ends a stream that breaks after output started with an SSE error event', async () => {
     // GIVEN a primary whose stream breaks after 2 chunks, and a healthy backup
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'broken-stream', afterChunks: 2 });
-    proxy = await startTestProxy(configFor(mocks));
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'broken-stream', afterChunks: 2 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
     // WHEN a stream is requested
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, STREAM);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
     // THEN output from the primary is followed by an error event, never [DONE], no failover
     const events = dataEvents(res.text);
     expect(events).not.toContain('[DONE]');
     expect(JSON.parse(events.at(-1)!).error.code).toBe('upstream_stream_broken');
     expect(events.length).toBe(3);
-    expect(mocks[1].requests).toBe(0);
+    expect(fx.mocks[1].requests).toBe(0);
   });
 
   it('fails over a stream that fails before its first byte', async () => {
     // GIVEN a primary that sends stream headers then resets before any chunk
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'stream-stall', resetAfterMs: 20 });
-    proxy = await startTestProxy(configFor(mocks));
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'stream-stall', resetAfterMs: 20 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
     // WHEN a stream is requested
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, STREAM);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
     // THEN the backup serves the whole stream
     expect(res.headers.get(HEADERS.upstream)).toBe('backup_1');
     expect(res.headers.get(HEADERS.attempts)).toBe('2');
@@ -96,11 +88,11 @@ describe('ProxyEngine streaming', () => {
 
   it('aborts the upstream request as soon as the client disconnects', async () => {
     // GIVEN a slow stream
-    mocks = await startMocks(1);
-    mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 200 });
-    proxy = await startTestProxy(configFor(mocks, { timeouts: { streamIdleSeconds: 5, deadlineSeconds: 10 } }));
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 200 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { streamIdleSeconds: 5, deadlineSeconds: 10 } }));
     // WHEN the client reads the first chunk and hangs up
-    const url = new URL(PATHS.chatCompletions, proxy.origin);
+    const url = new URL(PATHS.chatCompletions, fx.proxy.origin);
     await new Promise<void>((resolve, reject) => {
       const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
         res.once('data', () => {
@@ -113,31 +105,31 @@ describe('ProxyEngine streaming', () => {
       req.end(JSON.stringify(STREAM));
     });
     // THEN the mock sees its response connection closed early, and the stream count returns to 0
-    expect(await eventually(() => mocks[0].aborted === 1)).toBe(true);
-    expect(await eventually(() => proxy!.engine.openStreams() === 0)).toBe(true);
+    expect(await eventually(() => fx.mocks[0].aborted === 1)).toBe(true);
+    expect(await eventually(() => fx.proxy!.engine.openStreams() === 0)).toBe(true);
   });
 
   it('abortStreams ends open streams with server_shutting_down', async () => {
     // GIVEN a slow stream in progress
-    mocks = await startMocks(1);
-    mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 150 });
-    proxy = await startTestProxy(configFor(mocks, { timeouts: { streamIdleSeconds: 5, deadlineSeconds: 10 } }));
-    const pending = postJson(proxy.origin, PATHS.chatCompletions, STREAM);
-    expect(await eventually(() => proxy!.engine.openStreams() === 1)).toBe(true);
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 150 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { streamIdleSeconds: 5, deadlineSeconds: 10 } }));
+    const pending = postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
+    expect(await eventually(() => fx.proxy!.engine.openStreams() === 1)).toBe(true);
     // WHEN the engine drains
-    proxy.engine.abortStreams('shutdown');
+    fx.proxy.engine.abortStreams('shutdown');
     // THEN the client's stream ends with an error event
     const res = await pending;
     expect(JSON.parse(dataEvents(res.text).at(-1)!).error.code).toBe('server_shutting_down');
-    expect(proxy.engine.openStreams()).toBe(0);
+    expect(fx.proxy.engine.openStreams()).toBe(0);
   });
 
   it('works with the openai SDK for plain and streamed completions', async () => {
     // GIVEN the proxy in front of a failing primary and a healthy backup
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'status', status: 502 });
-    proxy = await startTestProxy(configFor(mocks));
-    const client = new OpenAI({ baseURL: `${proxy.origin}/v1`, apiKey: 'client-key-123', maxRetries: 0, timeout: 5000 });
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'status', status: 502 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
+    const client = new OpenAI({ baseURL: `${fx.proxy.origin}/v1`, apiKey: 'client-key-123', maxRetries: 0, timeout: 5000 });
     // WHEN a plain and a streamed completion are made
     const plain = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] });
     const stream = await client.chat.completions.create({ model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'hi' }] });
@@ -150,10 +142,10 @@ describe('ProxyEngine streaming', () => {
 
   it('makes the openai SDK throw on a stream that broke mid-way', async () => {
     // GIVEN a stream that breaks after one chunk
-    mocks = await startMocks(1);
-    mocks[0].setMode({ kind: 'broken-stream', afterChunks: 1 });
-    proxy = await startTestProxy(configFor(mocks));
-    const client = new OpenAI({ baseURL: `${proxy.origin}/v1`, apiKey: 'client-key-123', maxRetries: 0, timeout: 5000 });
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'broken-stream', afterChunks: 1 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
+    const client = new OpenAI({ baseURL: `${fx.proxy.origin}/v1`, apiKey: 'client-key-123', maxRetries: 0, timeout: 5000 });
     // WHEN the SDK reads the stream
     const read = async (): Promise<void> => {
       const stream = await client.chat.completions.create({ model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'hi' }] });
@@ -166,23 +158,23 @@ describe('ProxyEngine streaming', () => {
   });
   it('fails over when the first token does not come in time', async () => {
     // GIVEN a primary that sends stream headers and then nothing, first-token timeout 0.2 s
-    mocks = await startMocks(2);
-    mocks[0].setMode({ kind: 'stream-stall' });
-    proxy = await startTestProxy(configFor(mocks, { timeouts: { firstTokenSeconds: 0.2, requestSeconds: 1, deadlineSeconds: 5 } }));
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'stream-stall' });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { firstTokenSeconds: 0.2, requestSeconds: 1, deadlineSeconds: 5 } }));
     // WHEN a stream is requested
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, STREAM);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
     // THEN the backup serves it and the primary's attempt is reported as a timeout
     expect(res.headers.get(HEADERS.upstream)).toBe('backup_1');
-    expect(proxy.events.of('attemptFinished')[0]).toMatchObject({ upstream: 'primary', outcome: 'timeout' });
+    expect(fx.proxy.events.of('attemptFinished')[0]).toMatchObject({ upstream: 'primary', outcome: 'timeout' });
   });
 
   it('ends a stream that goes silent for longer than the idle timeout with an error event', async () => {
     // GIVEN chunks 600 ms apart and an idle timeout of 0.2 s
-    mocks = await startMocks(1);
-    mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 600 });
-    proxy = await startTestProxy(configFor(mocks, { timeouts: { streamIdleSeconds: 0.2, deadlineSeconds: 5 } }));
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 600 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { streamIdleSeconds: 0.2, deadlineSeconds: 5 } }));
     // WHEN a stream is requested
-    const res = await postJson(proxy.origin, PATHS.chatCompletions, STREAM);
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
     // THEN one chunk arrives, then an upstream_timeout error event, never [DONE]
     const events = dataEvents(res.text);
     expect(events).toHaveLength(2);

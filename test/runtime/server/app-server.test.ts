@@ -210,4 +210,68 @@ describe('app server (in-process, fake engine)', () => {
     expect(metrics).toContain(`${METRICS.configReloadsTotal}{result="ok"} 1`);
     expect(metrics).toContain(`${METRICS.configReloadsTotal}{result="failed"} 1`);
   });
+
+  it('tags every refusal with the proxy headers: upstream none, 0 attempts, measured overhead', async () => {
+    // GIVEN a proxy with a client key, a rate limit of 3, a 2 KiB body limit and one concurrent request
+    const { proxy: p, engine } = await start(`${base}limits: {maxConcurrentRequests: 1}\n`, { PROXY_API_KEYS: CLIENT_KEY, RATE_LIMIT_PER_MINUTE: '3', MAX_BODY_BYTES: '2048' });
+    const auth = { authorization: `Bearer ${CLIENT_KEY}` };
+    // WHEN requests are refused for every reason the server has
+    const unauthorized = await chat(p.url);
+    const notFound = await fetch(`${p.url}/nope`, { headers: auth });
+    const wrongMethod = await fetch(`${p.url}/v1/chat/completions`, { headers: auth });
+    const tooLarge = await chat(p.url, auth, { model: 'gpt-4.1', pad: 'x'.repeat(4096) });
+    const stream = await chat(p.url, auth, { model: 'gpt-4.1', stream: true });
+    const overloaded = await chat(p.url, auth);
+    engine.endStreams();
+    await stream.text();
+    const limited = await chat(p.url, auth);
+    // THEN each carries x-failover-upstream none, x-failover-attempts 0, an overhead and a request id
+    const refusals = [[unauthorized, 401], [notFound, 404], [wrongMethod, 405], [tooLarge, 413], [overloaded, 503], [limited, 429]] as const;
+    for (const [res, status] of refusals) {
+      expect(res.status).toBe(status);
+      expect(res.headers.get(HEADERS.upstream)).toBe('none');
+      expect(res.headers.get(HEADERS.attempts)).toBe('0');
+      expect(Number(res.headers.get(HEADERS.overheadMs))).toBeGreaterThanOrEqual(0);
+      expect(res.headers.get(HEADERS.overheadMs)).toMatch(/^\d+\.\d$/);
+      expect(res.headers.get(HEADERS.requestId)).toBeTruthy();
+      // AND the message is lower case, without a trailing period, and never shows a key
+      const message = ((await res.json()) as { error: { message: string } }).error.message;
+      expect(message).toMatch(/^[a-z/]/);
+      expect(message).not.toMatch(/\.$/);
+      expect(message).not.toContain(CLIENT_KEY);
+    }
+  });
+
+  it('shows the value received in 405 and 413 messages', async () => {
+    // GIVEN an open proxy with a 2 KiB body limit
+    const { proxy: p } = await start(base, { MAX_BODY_BYTES: '2048' });
+    // WHEN a wrong method and an oversized body arrive
+    const wrong = await fetch(`${p.url}/v1/embeddings`, { method: 'PUT', body: '{}' });
+    const big = await chat(p.url, {}, { model: 'gpt-4.1', pad: 'x'.repeat(4096) });
+    // THEN the messages name what was received
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe('/v1/embeddings accepts POST, received PUT');
+    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/^request body of \d+ bytes exceeds the limit of 2048 bytes$/);
+  });
+
+  it('answers HEAD on /v1/models with 405 itself (the engine proxies GET only), HEAD on health with 200', async () => {
+    // GIVEN an open proxy
+    const { proxy: p } = await start(base);
+    // WHEN HEAD requests arrive
+    const models = await fetch(`${p.url}/v1/models`, { method: 'HEAD' });
+    const live = await fetch(`${p.url}/health/live`, { method: 'HEAD' });
+    // THEN /v1/models refuses with Allow: GET; health answers
+    expect(models.status).toBe(405);
+    expect(models.headers.get('allow')).toBe('GET');
+    expect(live.status).toBe(200);
+  });
+
+  it.each(['/constructor', '/__proto__', '/toString', '/hasOwnProperty'])('answers 404 for the path %s (no Object.prototype lookup)', async (path) => {
+    // GIVEN an open proxy
+    const { proxy: p } = await start(base);
+    // WHEN a path named like an Object.prototype property is requested
+    const res = await fetch(`${p.url}${path}`);
+    // THEN it is an unknown path
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'not_found', message: `unknown path "${path}"` });
+  });
 });

@@ -55,7 +55,10 @@ describe('drain (in-process)', () => {
     expect(result).toEqual({ abortedStreams: 1, clean: false });
     expect(engine.aborted).toHaveLength(1);
     const text = await stream.text();
-    expect(text).toContain('event: error');
+    const errorEvent = text.split('\n\n').find((e) => e.startsWith('data: {"error"'));
+    expect(errorEvent).toBeDefined();
+    expect(JSON.parse(errorEvent!.slice('data: '.length)).error.code).toBe('server_shutting_down');
+    expect(text).not.toContain('event: error');
     // AND the listener is closed
     await expect(fetch(`${p.url}/health/live`)).rejects.toThrow();
   });

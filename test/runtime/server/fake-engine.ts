@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { priceUsage } from '../../../runtime/core/pricing';
 import { NO_EVENTS, type ProxyEvents } from '../../../runtime/events';
+import { sseErrorEvent } from '../../../runtime/proxy/sse-relay';
 import type { EngineFactoryOptions, EnginePort, RequestContext, UpstreamStatusView } from '../../../runtime/server/engine-port';
 import type { ProxyConfig } from '../../../src/contract';
 
@@ -53,6 +54,7 @@ export class FakeEngine implements EnginePort {
       upstream,
       attempts: 1,
       failovers: 0,
+      failedAttempts: 0,
       retries: 0,
       durationMs: performance.now() - ctx.receivedAt,
       overheadMs: 1,
@@ -110,7 +112,8 @@ export class FakeEngine implements EnginePort {
   abortStreams(reason: string): void {
     this.aborted.push(reason);
     for (const res of this.streams) {
-      res.end(`event: error\ndata: ${JSON.stringify({ error: { message: reason, type: 'api_error', code: 'server_shutting_down' } })}\n\n`);
+      // the engine's one stream error format (data-only `{"error": ...}`)
+      res.end(sseErrorEvent('server_shutting_down', reason));
     }
     this.endStreams();
   }
