@@ -39,6 +39,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.3.0',
     'openai@^6.9.0',
     'kubernetes-models@^4.5.0',
+    // typed validators of the CRD-backed objects (Prometheus Operator, KEDA), same family as kubernetes-models 4
+    '@kubernetes-models/prometheus-operator@^4.4.4',
+    '@kubernetes-models/keda@^0.4.2',
     'tsx@^4.20.0',
   ],
   keywords: ['cdk8s', 'kubernetes', 'llm', 'openai', 'failover', 'circuit-breaker', 'multi-region'],

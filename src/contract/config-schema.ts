@@ -6,7 +6,7 @@
  * Internal to the package: zod never appears in the public (jsii) API.
  */
 import { z } from 'zod';
-import { PORTS } from './constants';
+import { ENV, PORTS } from './constants';
 
 /** Prices in USD per 1M tokens. */
 const modelPriceSchema = z.strictObject({
@@ -46,7 +46,7 @@ export const upstreamSchema = z.strictObject({
   baseUrl: httpUrl.describe('Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1`.'),
   priority: z.number().int().min(0).default(1).describe('Lower is tried first.'),
   weight: z.number().int().min(1).max(1000).default(1).describe('Weighted round robin among upstreams of equal priority.'),
-  apiKeyEnv: z.string().regex(ENV_VAR_NAME, 'must be a valid environment variable name').default('HOLYSHEEP_API_KEY').describe('Env variable that holds this upstream\'s API key.'),
+  apiKeyEnv: z.string().regex(ENV_VAR_NAME, 'must be a valid environment variable name').default(ENV.apiKey).describe('Env variable that holds this upstream\'s API key.'),
   models: z.array(z.string().min(1)).default([]).describe('Models this upstream serves; empty means every model.'),
   modelRewrites: z.record(z.string().min(1), z.string().min(1).describe('The model name this upstream is sent.')).default({}).describe('Model name rewrites (client\'s name → this upstream\'s name).'),
   includeUsage: z.boolean().default(true).describe('Ask for `stream_options.include_usage` on streams so they can be priced.'),

@@ -1,6 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { find, Manifest, normalizeBundle, synthProxy } from './helpers';
+import { validateAll } from './kubernetes-models';
 import { Autoscaling, AutoscalingKind, FailoverProxy, RequestRateScaledObject, ScalingPolicyType } from '../../src';
 import { METRICS } from '../../src/contract';
 
@@ -47,6 +48,13 @@ describe('Autoscaling.kedaScaledObject', () => {
       threshold: '100',
     });
     expect(cpu).toMatchObject({ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } });
+  });
+
+  it('validates every object, the ScaledObject against the KEDA CRD schema', () => {
+    // GIVEN / WHEN
+    const { manifests } = synthProxy({ autoscaling: Autoscaling.kedaScaledObject(), monitoring: { serviceMonitor: true } });
+    // THEN
+    expect(validateAll(manifests)).toContain('ScaledObject');
   });
 
   it('passes every option through to the ScaledObject', () => {

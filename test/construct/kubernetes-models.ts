@@ -1,7 +1,11 @@
 /**
  * Validation of synthesized objects against the Kubernetes OpenAPI schemas
- * (kubernetes-models 4), shared by the schema tests.
+ * (kubernetes-models 4) and, for the CRD-backed kinds, against the
+ * Prometheus Operator and KEDA CRD schemas (@kubernetes-models/prometheus-operator
+ * and @kubernetes-models/keda, same family), shared by the schema tests.
  */
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { PodMonitor, PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -20,6 +24,10 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1/Secret': Secret,
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
+  'keda.sh/v1alpha1/ScaledObject': ScaledObject,
 };
 
 /** Validates every object against the Kubernetes OpenAPI schema (throws on the first bad one); returns the kinds seen. */

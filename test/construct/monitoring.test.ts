@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { find, Manifest, normalizeBundle, synthProxy } from './helpers';
+import { validateAll } from './kubernetes-models';
 import { FailoverAlerts, FailoverDashboard, FailoverProxy, PrometheusAdapterRule } from '../../src';
 import { PATHS, PORT_NAMES } from '../../src/contract';
 
@@ -98,6 +99,15 @@ describe('FailoverProxy monitoring', () => {
     expect(find(manifests, 'PodMonitor').metadata.name).toBe('holysheep-ai-proxy');
     expect(find(manifests, 'PrometheusRule').spec.groups[0].rules[0].expr).toContain('job="production/holysheep-ai-proxy"');
     expect(find(manifests, 'ConfigMap', 'holysheep-ai-proxy-dashboard').data[FailoverDashboard.DATA_KEY]).toContain('job=\\"production/holysheep-ai-proxy\\"');
+  });
+
+  it('validates the PodMonitor and PrometheusRule against their CRD schemas', () => {
+    // GIVEN / WHEN
+    const { manifests } = synthProxy({ monitoring: { podMonitor: true, alerts: true } });
+    // THEN
+    const kinds = validateAll(manifests);
+    expect(kinds).toContain('PodMonitor');
+    expect(kinds).toContain('PrometheusRule');
   });
 
   it('creates the CRD-backed and cross-namespace objects in monitoringScope, keeping names and namespace', () => {
