@@ -9,6 +9,7 @@ import type { ProxyMetrics } from '../ops/metrics';
 import type { RateLimiter } from '../ops/rate-limiter';
 import { requestIdFrom } from '../ops/request-id';
 import type { UsageTracker } from '../ops/usage-report';
+import { failoverHeaders } from '../proxy/failover-headers';
 
 /** Readiness as the server sees it; the drain flips `draining`. */
 export interface Lifecycle {
@@ -61,19 +62,16 @@ const OWN_ROUTES: ReadonlyMap<string, string> = new Map([
 
 /** The proxy headers of a response no upstream was asked for (issue 3: every response carries them). */
 export function ownResponseHeaders(started: number): Record<string, string> {
-  return {
-    [HEADERS.upstream]: 'none',
-    [HEADERS.attempts]: '0',
-    [HEADERS.overheadMs]: Math.max(0, performance.now() - started).toFixed(1),
-  };
+  return failoverHeaders('none', 0, performance.now() - started);
 }
 
 /**
  * The main port: health paths, `/v1/status`, `/v1/usage`, then
  * auth → rate limit → declared body size (413; the engine also bounds the
  * body it reads) → concurrency → `engine.handle`. Every response carries
- * `x-request-id`; unknown paths get a 404 and wrong methods a 405, both
- * OpenAI-style.
+ * `x-request-id` and the failover headers (the server's own answers and
+ * refusals: upstream `none`, 0 attempts); unknown paths get a 404 and wrong
+ * methods a 405, both OpenAI-style.
  */
 export function createAppServer(options: AppServerOptions): AppServer {
   const { engine, auth, rateLimiter, metrics, usage, logger, lifecycle } = options;
@@ -107,17 +105,19 @@ export function createAppServer(options: AppServerOptions): AppServer {
       refuse(req, res, path, started, 405, 'method_not_allowed', `${path} accepts ${allow}, received ${String(req.method).slice(0, 16)}`, { allow });
       return;
     }
+    /** The server's own JSON answers carry the failover headers too (issue 3). */
+    const answer = (status: number, body: unknown): void => sendJson(res, status, body, ownResponseHeaders(started));
     if (path === PATHS.healthLive) {
-      sendJson(res, 200, { status: 'ok' });
+      answer(200, { status: 'ok' });
       return;
     }
     if (path === PATHS.healthReady) {
       const ok = lifecycle.ready && !lifecycle.draining;
-      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : lifecycle.draining ? 'draining' : 'starting' });
+      answer(ok ? 200 : 503, { status: ok ? 'ready' : lifecycle.draining ? 'draining' : 'starting' });
       return;
     }
     if (path === PATHS.healthUpstreams) {
-      sendJson(res, 200, { upstreams: engine.upstreamStatus() });
+      answer(200, { upstreams: engine.upstreamStatus() });
       return;
     }
 
@@ -135,11 +135,11 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return;
     }
     if (path === PATHS.status) {
-      sendJson(res, 200, { status: lifecycle.draining ? 'draining' : 'ok', upstreams: engine.upstreamStatus(), openStreams: engine.openStreams(), inFlightRequests: inFlight });
+      answer(200, { status: lifecycle.draining ? 'draining' : 'ok', upstreams: engine.upstreamStatus(), openStreams: engine.openStreams(), inFlightRequests: inFlight });
       return;
     }
     if (path === PATHS.usage) {
-      sendJson(res, 200, usage.report());
+      answer(200, usage.report());
       return;
     }
 
@@ -179,10 +179,11 @@ export function createAppServer(options: AppServerOptions): AppServer {
   return { server, inFlight: () => inFlight, applyLimits };
 }
 
-/** Sends a JSON body with a status. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** Sends a JSON body with a status (and any extra headers). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(text));
   res.setHeader('cache-control', 'no-store');

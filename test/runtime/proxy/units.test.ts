@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyStatus, parseRetryAfterMs } from '../../../runtime/proxy/failure-classifier';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../../../runtime/proxy/forward-headers';
 import { matchRoute } from '../../../runtime/proxy/routes';
-import { SseUsageFilter } from '../../../runtime/proxy/sse-relay';
+import { SseUsageFilter } from '../../../runtime/proxy/sse-usage-filter';
 import { bypassesProxy } from '../../../runtime/proxy/upstream-pool';
 
 describe('SseUsageFilter', () => {

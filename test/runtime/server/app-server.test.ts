@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeEngineFactory } from './fake-engine';
 import { startProxy, type RunningProxy } from '../../../runtime/server/start-proxy';
-import { HEADERS, METRICS } from '../../../src/contract';
+import { HEADERS, METRICS, PATHS } from '../../../src/contract';
 
 const UPSTREAM_KEY = 'sk-upstream-SECRET-0123456789';
 const CLIENT_KEY = 'client-key-SECRET-abcdef';
@@ -239,6 +239,29 @@ describe('app server (in-process, fake engine)', () => {
       expect(message).toMatch(/^[a-z/]/);
       expect(message).not.toMatch(/\.$/);
       expect(message).not.toContain(CLIENT_KEY);
+    }
+  });
+
+  it('tags the server\'s own answers (health, status, usage) with the proxy headers', async () => {
+    // GIVEN a proxy with a client key
+    const { proxy: p } = await start(base, { PROXY_API_KEYS: CLIENT_KEY });
+    const auth = { authorization: `Bearer ${CLIENT_KEY}` };
+    // WHEN every path the server answers itself is asked
+    const answers = [
+      await fetch(`${p.url}${PATHS.healthLive}`),
+      await fetch(`${p.url}${PATHS.healthReady}`),
+      await fetch(`${p.url}${PATHS.healthUpstreams}`),
+      await fetch(`${p.url}${PATHS.status}`, { headers: auth }),
+      await fetch(`${p.url}${PATHS.usage}`, { headers: auth }),
+    ];
+    // THEN each is a 200 carrying upstream none, 0 attempts, a measured overhead and a request id
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get(HEADERS.upstream)).toBe('none');
+      expect(res.headers.get(HEADERS.attempts)).toBe('0');
+      expect(res.headers.get(HEADERS.overheadMs)).toMatch(/^\d+\.\d$/);
+      expect(res.headers.get(HEADERS.requestId)).toBeTruthy();
+      await res.arrayBuffer();
     }
   });
 

@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../events';
+import { tokenUsageOf } from './token-usage';
 import { openAIErrorBody } from '../http/openai-error';
 
 /**
@@ -58,13 +59,11 @@ export class SseUsageFilter {
     }
     if (!data.includes('"usage"')) return event;
     try {
-      const parsed = JSON.parse(data) as { usage?: { prompt_tokens?: number; completion_tokens?: number } | null; choices?: unknown[] };
-      if (parsed.usage && typeof parsed.usage === 'object') {
-        this.seenUsage = {
-          promptTokens: Number(parsed.usage.prompt_tokens) || 0,
-          completionTokens: Number(parsed.usage.completion_tokens) || 0,
-        };
-        if (this.stripUsageChunk && Array.isArray(parsed.choices) && parsed.choices.length === 0) {
+      const parsed = JSON.parse(data) as { usage?: unknown; choices?: unknown[] } | null;
+      const usage = tokenUsageOf(parsed?.usage);
+      if (usage) {
+        this.seenUsage = usage;
+        if (this.stripUsageChunk && Array.isArray(parsed?.choices) && parsed.choices.length === 0) {
           return '';
         }
       }
@@ -81,18 +80,4 @@ export function sseErrorEvent(code: string, message: string): string {
   // The openai SDK throws an APIError on `data.error`; clients that only
   // listen to unnamed (`message`) events see it too, unlike `event: error`.
   return `data: ${JSON.stringify(openAIErrorBody(502, code, message))}\n\n`;
-}
-
-/** Usage of a buffered JSON response (`usage.prompt_tokens` / `completion_tokens`), if any. */
-export function usageOfJson(body: Buffer): TokenUsage | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { usage?: { prompt_tokens?: number; completion_tokens?: number } };
-    if (!parsed.usage || typeof parsed.usage !== 'object') return undefined;
-    return {
-      promptTokens: Number(parsed.usage.prompt_tokens) || 0,
-      completionTokens: Number(parsed.usage.completion_tokens) || 0,
-    };
-  } catch {
-    return undefined;
-  }
 }

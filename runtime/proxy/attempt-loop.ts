@@ -1,0 +1,102 @@
+import { performance } from 'node:perf_hooks';
+import { HEADERS } from '../../src/contract';
+import { ExponentialBackoff, type BreakerPermit } from '../core';
+import { answerExhausted, type LastFailure } from './attempts-exhausted';
+import type { Exchange } from './exchange';
+import { AttemptAbort, isUpstreamFailure } from './failure-classifier';
+import { commitResponse } from './response-commit';
+import { attemptUpstream } from './upstream-attempt';
+import type { UpstreamRuntime } from './upstream-runtime';
+import { sleep } from './waits';
+
+/**
+ * Runs the attempts of one request over `order` (upstreams by priority):
+ * the next upstream whose breaker admits a call (an open breaker costs no
+ * attempt), retries limited by `maxRetries`, the retry budget and one
+ * deadline (lowered by `x-failover-timeout-ms`), backoff before trying an
+ * upstream again, and the client going away. Commits the first response it
+ * can; otherwise answers with why none came.
+ */
+export async function runAttempts(x: Exchange, order: readonly UpstreamRuntime[], parsed: Record<string, unknown> | undefined): Promise<void> {
+  const { req, res, ctx, config, route, record, services } = x;
+  const requestController = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) requestController.abort(new AttemptAbort('client', 'client disconnected'));
+  };
+  res.once('close', onClose);
+  const clientDeadline = Number(req.headers[HEADERS.timeoutMs]);
+  const deadlineMs = Number.isFinite(clientDeadline) && clientDeadline > 0
+    ? Math.min(clientDeadline, config.timeouts.deadlineSeconds * 1000)
+    : config.timeouts.deadlineSeconds * 1000;
+  const deadlineAt = performance.now() + deadlineMs;
+  services.retryBudget().recordRequest(services.now());
+
+  let backoff = ExponentialBackoff.start(config.retries.baseDelayMs, config.retries.maxDelayMs);
+  const tried = new Set<string>();
+  let next = 0;
+  let last: LastFailure | undefined;
+  let all429 = true;
+  let maxRetryAfterMs: number | undefined;
+  const maxAttempts = config.retries.maxRetries + 1;
+
+  try {
+    while (record.attempts < maxAttempts) {
+      if (requestController.signal.aborted) break;
+      if (performance.now() >= deadlineAt) {
+        last = last ? { ...last, outcome: 'timeout' } : undefined;
+        break;
+      }
+      // next upstream whose breaker admits a call; an open breaker costs no attempt
+      let upstream: UpstreamRuntime | undefined;
+      let permit: BreakerPermit | null = null;
+      for (let k = 0; k < order.length; k++) {
+        const candidate = order[(next + k) % order.length];
+        permit = candidate.breaker.tryAcquire(services.now());
+        if (permit) {
+          upstream = candidate;
+          next = (next + k + 1) % order.length;
+          break;
+        }
+      }
+      if (!upstream || !permit) break;
+      if (record.attempts > 0 && !services.retryBudget().tryAcquireRetry(services.now())) {
+        upstream.breaker.onNeutral(permit);
+        services.events.retryBudgetRejected({ upstream: upstream.name });
+        break;
+      }
+      if (tried.has(upstream.name)) {
+        const delay = Math.min(backoff.delayMs(services.random), Math.max(0, deadlineAt - performance.now()));
+        backoff = backoff.next();
+        const waitStart = performance.now();
+        await sleep(delay, requestController.signal);
+        record.waitedMs += performance.now() - waitStart;
+        if (requestController.signal.aborted) {
+          upstream.breaker.onNeutral(permit);
+          break;
+        }
+      }
+      if (last && last.upstream.name !== upstream.name) {
+        record.failovers += 1;
+        services.events.failover({ requestId: ctx.requestId, route: route.route, from: last.upstream.name, to: upstream.name, reason: last.outcome });
+      }
+      tried.add(upstream.name);
+      record.attempts += 1;
+      const result = await attemptUpstream(x, upstream, permit, parsed, requestController.signal, deadlineAt);
+      if (result.kind === 'commit') {
+        record.upstream = upstream.name;
+        await commitResponse(x, result.value, requestController.signal);
+        return;
+      }
+      if (result.outcome === 'aborted') {
+        break;
+      }
+      if (isUpstreamFailure(result.outcome)) record.failedAttempts += 1;
+      last = { upstream, outcome: result.outcome };
+      if (result.outcome !== 'rate_limited') all429 = false;
+      if (result.retryAfterMs !== undefined) maxRetryAfterMs = Math.max(maxRetryAfterMs ?? 0, result.retryAfterMs);
+    }
+    answerExhausted(x, order, last, all429 ? { retryAfterMs: maxRetryAfterMs } : undefined, requestController.signal.aborted);
+  } finally {
+    res.off('close', onClose);
+  }
+}

@@ -1,0 +1,53 @@
+import type { AttemptOutcome } from '../events';
+import type { Exchange } from './exchange';
+import { failRequest } from './failover-headers';
+import type { UpstreamRuntime } from './upstream-runtime';
+
+/** The last failed attempt of a request. */
+export interface LastFailure {
+  readonly upstream: UpstreamRuntime;
+  readonly outcome: AttemptOutcome;
+}
+
+/**
+ * Answers a request whose attempts ended without a response to commit:
+ * nothing when the client is gone (recorded as 499), 503 with `retry-after`
+ * when every breaker was open, 429 when every attempt was rate limited
+ * (`rateLimited` set, with the longest `Retry-After` seen), 504 when the
+ * last try timed out, 502 otherwise.
+ */
+export function answerExhausted(
+  x: Exchange,
+  order: readonly UpstreamRuntime[],
+  last: LastFailure | undefined,
+  rateLimited: { readonly retryAfterMs?: number } | undefined,
+  clientGone: boolean,
+): void {
+  const { res, ctx, record } = x;
+  if (clientGone) {
+    record.status = 499;
+    record.errorCode = 'client_closed_request';
+    record.upstream = last?.upstream.name;
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  const attempted = last?.upstream.name ?? 'none';
+  if (!last) {
+    const now = x.services.now();
+    const opens = order.map((u) => u.breaker.openUntil).filter((t): t is number => t !== null);
+    const waitS = opens.length > 0 ? Math.max(1, Math.ceil((Math.min(...opens) - now) / 1000)) : 1;
+    failRequest(res, ctx, record, 503, 'all_circuits_open', `every upstream's circuit breaker is open (${order.map((u) => u.name).join(', ')})`, { 'retry-after': String(waitS) }, attempted);
+    return;
+  }
+  if (rateLimited) {
+    const headers: Record<string, string> = {};
+    if (rateLimited.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(rateLimited.retryAfterMs / 1000)));
+    failRequest(res, ctx, record, 429, 'rate_limit_exceeded', `every attempt was rate limited by the upstream (last: ${last.upstream.name}, ${record.attempts} attempts)`, headers, attempted);
+    return;
+  }
+  if (last.outcome === 'timeout') {
+    failRequest(res, ctx, record, 504, 'upstream_timeout', `the upstream timed out (last: ${last.upstream.name}, ${record.attempts} attempts)`, {}, attempted);
+    return;
+  }
+  failRequest(res, ctx, record, 502, 'all_upstreams_failed', `every attempt failed (last: ${last.upstream.name} ${last.outcome}, ${record.attempts} attempts)`, {}, attempted);
+}

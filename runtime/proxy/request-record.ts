@@ -1,0 +1,53 @@
+import type { RequestFinishedEvent, TokenUsage } from '../events';
+import type { ProxyRequestContext } from './exchange';
+
+/** Per-request bookkeeping, filled in as the request runs and reported by `requestFinished`. */
+export interface RequestRecord {
+  model: string;
+  stream: boolean;
+  status: number;
+  upstream?: string;
+  attempts: number;
+  failovers: number;
+  failedAttempts: number;
+  /** Time spent waiting on upstreams and backoff (not the proxy's own overhead). */
+  waitedMs: number;
+  timeToFirstTokenMs?: number;
+  usage?: TokenUsage;
+  costUsd?: number;
+  errorCode?: string;
+}
+
+/** A record for a request that has not been parsed or attempted yet. */
+export function newRequestRecord(): RequestRecord {
+  return { model: 'unknown', stream: false, status: 0, attempts: 0, failovers: 0, failedAttempts: 0, waitedMs: 0 };
+}
+
+/** The `requestFinished` event of a record; `fallbackStatus` is used when the record has none. */
+export function requestFinishedEvent(
+  record: RequestRecord,
+  ctx: ProxyRequestContext,
+  route: string,
+  fallbackStatus: number,
+  durationMs: number,
+): RequestFinishedEvent {
+  return {
+    requestId: ctx.requestId,
+    route,
+    model: record.model,
+    status: record.status || fallbackStatus,
+    stream: record.stream,
+    upstream: record.upstream,
+    attempts: record.attempts,
+    failovers: record.failovers,
+    failedAttempts: record.failedAttempts,
+    retries: Math.max(0, record.attempts - 1),
+    durationMs,
+    overheadMs: Math.max(0, durationMs - record.waitedMs),
+    timeToFirstTokenMs: record.timeToFirstTokenMs,
+    usage: record.usage,
+    costUsd: record.costUsd,
+    errorCode: record.errorCode,
+    client: ctx.client,
+  };
+}

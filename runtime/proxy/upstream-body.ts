@@ -1,0 +1,33 @@
+import type { ProxyRoute } from './routes';
+import type { UpstreamRuntime } from './upstream-runtime';
+
+/** The body sent to one upstream, and whether the proxy asked for usage the client did not. */
+export interface UpstreamBody {
+  readonly body?: Buffer;
+  /** The usage-only chunk must be dropped from the stream (the client did not ask for it). */
+  readonly stripUsage: boolean;
+}
+
+/** Upstream body for one attempt: model rewrite and, for streams, `include_usage`. */
+export function upstreamBody(
+  route: ProxyRoute,
+  upstream: UpstreamRuntime,
+  parsed: Record<string, unknown> | undefined,
+  stream: boolean,
+): UpstreamBody {
+  if (!parsed) return { stripUsage: false };
+  const copy: Record<string, unknown> = { ...parsed };
+  // own properties only: a client model named `constructor` or `__proto__` must not hit Object.prototype
+  if (typeof copy.model === 'string' && Object.hasOwn(upstream.config.modelRewrites, copy.model)) {
+    copy.model = upstream.config.modelRewrites[copy.model];
+  }
+  let stripUsage = false;
+  if (stream && route.streamable && upstream.config.includeUsage) {
+    const options = copy.stream_options && typeof copy.stream_options === 'object' ? (copy.stream_options as Record<string, unknown>) : {};
+    if (options.include_usage !== true) {
+      copy.stream_options = { ...options, include_usage: true };
+      stripUsage = true;
+    }
+  }
+  return { body: Buffer.from(JSON.stringify(copy)), stripUsage };
+}
