@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { secondsOf } from './prop-checks';
 import { checkScalingBehavior } from './scaling-behavior-check';
 
 /** One scaling policy of the HPA's `behavior`. */
@@ -151,7 +152,7 @@ export class Autoscaling {
     const pollingInterval = props.pollingInterval ?? Duration.seconds(30);
     const rateWindow = props.rateWindow ?? Duration.minutes(2);
     for (const [label, d] of [['pollingInterval', pollingInterval], ['rateWindow', rateWindow]] as const) {
-      const seconds = d.toMilliseconds() / 1000;
+      const seconds = secondsOf(d);
       if (!Number.isInteger(seconds) || seconds < 1) {
         throw new Error(`'${label}' must be whole seconds >= 1s (received ${seconds}s)`);
       }

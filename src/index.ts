@@ -5,6 +5,7 @@ export * from './autoscaling';
 export * from './proxy-runtime';
 export * from './zone-spread';
 export * from './network-peer';
+export * from './failover-proxy-props';
 export * from './failover-proxy';
 export * from './multi-region-failover';
 export * from './observability';

@@ -1,7 +1,8 @@
 import { App, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { FailoverProxy, FailoverProxyProps } from './failover-proxy';
+import { FailoverProxy } from './failover-proxy';
+import { FailoverProxyProps } from './failover-proxy-props';
 
 /** One region (one cluster) of a {@link MultiRegionFailover}. */
 export interface FailoverRegion {

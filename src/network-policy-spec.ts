@@ -1,7 +1,16 @@
-/** Internal: the proxy's NetworkPolicy rules. */
+/**
+ * Internal: the proxy's NetworkPolicy: its props checked and defaulted
+ * (peers, egress ports, cluster DNS) and the rules they render.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
 import * as kplus from 'cdk8s-plus-28';
 import { PORTS } from './contract';
+import type { FailoverProxyProps } from './failover-proxy-props';
+import { checkDnsLabel, checkLabelKey, checkLabelValue } from './k8s-names';
 import { NetworkPeer } from './network-peer';
+import { Upstream } from './upstream';
+import { urlPort } from './url-port';
 
 const port = (protocol: string, value: number): kplus.k8s.NetworkPolicyPort => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(value) });
 const namespaceNamed = (name: string): kplus.k8s.LabelSelector => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
@@ -10,6 +19,51 @@ const namespaceNamed = (name: string): kplus.k8s.LabelSelector => ({ matchLabels
 export interface DnsPeer {
   readonly namespace: string;
   readonly podLabels: Record<string, string>;
+}
+
+/** Throws unless `ports` is undefined or a non-empty list of TCP ports (1-65535). @internal */
+export function checkEgressPorts(ports: readonly number[] | undefined): void {
+  if (ports === undefined) {
+    return;
+  }
+  if (ports.length === 0) {
+    throw new Error('\'egressPorts\' must list at least one port, or set \'networkPolicy\' to false (received [])');
+  }
+  for (const p of ports) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) {
+      throw new Error(`'egressPorts' must hold integers between 1 and 65535 (received ${p})`);
+    }
+  }
+}
+
+/**
+ * The spec from FailoverProxy's props: `ingressPeers` (every namespace by
+ * default), `egressPorts` (default: the upstream URLs' ports and the
+ * `httpsProxy` port) and the cluster DNS (`dnsNamespace`, `dnsPodLabels`).
+ * Throws naming the prop and the value for an empty peer list or a bad DNS
+ * namespace or label. @internal
+ */
+export function proxyNetworkPolicySpec(
+  props: FailoverProxyProps,
+  upstreams: readonly Upstream[],
+  selectorLabels: Record<string, string>,
+  monitoringNamespace: string,
+): kplus.k8s.NetworkPolicySpec {
+  const peers = props.ingressPeers ?? [NetworkPeer.anyNamespace()];
+  if (peers.length === 0) {
+    throw new Error('\'ingressPeers\' must name at least one peer, or set \'networkPolicy\' to false (received [])');
+  }
+  const egressPorts = props.egressPorts ?? upstreams.map((u) => u.port);
+  if (props.egressPorts === undefined && props.httpsProxy) {
+    egressPorts.push(urlPort(props.httpsProxy));
+  }
+  const dnsNamespace = checkDnsLabel('dnsNamespace', props.dnsNamespace ?? 'kube-system');
+  const dnsPodLabels = props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' };
+  for (const [key, value] of Object.entries(dnsPodLabels)) {
+    checkLabelKey('dnsPodLabels', key);
+    checkLabelValue(`dnsPodLabels.${key}`, value);
+  }
+  return networkPolicySpec(selectorLabels, peers, monitoringNamespace, egressPorts, { namespace: dnsNamespace, podLabels: dnsPodLabels });
 }
 
 /**

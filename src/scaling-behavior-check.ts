@@ -5,6 +5,7 @@
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
  */
 import type { ScalingBehavior } from './autoscaling';
+import { secondsOf } from './prop-checks';
 
 /** Longest `periodSeconds` of a scaling policy. */
 const MAX_PERIOD_SECONDS = 1800;
@@ -20,11 +21,11 @@ export function checkScalingBehavior(name: string, behavior: ScalingBehavior): S
   if (!Number.isInteger(behavior.value) || behavior.value < 1) {
     throw new Error(`'${name}.value' must be an integer >= 1 (received ${behavior.value})`);
   }
-  const period = behavior.period.toMilliseconds() / 1000;
+  const period = secondsOf(behavior.period);
   if (!Number.isInteger(period) || period < 1 || period > MAX_PERIOD_SECONDS) {
     throw new Error(`'${name}.period' must be whole seconds between 1s and ${MAX_PERIOD_SECONDS}s (received ${period}s)`);
   }
-  const window = behavior.stabilizationWindow.toMilliseconds() / 1000;
+  const window = secondsOf(behavior.stabilizationWindow);
   if (!Number.isInteger(window) || window < 0 || window > MAX_STABILIZATION_SECONDS) {
     throw new Error(`'${name}.stabilizationWindow' must be whole seconds between 0s and ${MAX_STABILIZATION_SECONDS}s (received ${window}s)`);
   }

@@ -1,8 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PATHS, PORT_NAMES } from '../contract';
-import { objectMeta } from './object-meta';
-import { checkDuration, promDuration } from './promql';
+import { PATHS } from '../contract';
+import { promDuration } from './promql';
+import { scrapeTarget } from './scrape-target';
 import * as mon from '../imports/monitoring.coreos.com';
 
 /**
@@ -52,20 +52,13 @@ export class FailoverPodMonitor extends Construct {
 
   public constructor(scope: Construct, id: string, props: FailoverPodMonitorProps) {
     super(scope, id);
-    if (Object.keys(props.selectorLabels).length === 0) {
-      throw new Error('\'selectorLabels\' must have at least one label (received {})');
-    }
-    const port = props.metricsPortName ?? PORT_NAMES.metrics;
-    if (port.trim() === '') {
-      throw new Error(`'metricsPortName' must not be empty (received '${port}')`);
-    }
-    this.scrapeInterval = checkDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(30), 1);
+    const target = scrapeTarget(props);
+    this.scrapeInterval = target.scrapeInterval;
     this.apiObject = new mon.PodMonitor(this, 'Resource', {
-      metadata: objectMeta({ name: props.name, namespace: props.namespaceName, labels: props.labels }),
+      metadata: target.metadata,
       spec: {
-        selector: { matchLabels: { ...props.selectorLabels } },
-        ...(props.namespaceName ? { namespaceSelector: { matchNames: [props.namespaceName] } } : {}),
-        podMetricsEndpoints: [{ port, path: PATHS.metrics, interval: promDuration(this.scrapeInterval) }],
+        ...target.selectors,
+        podMetricsEndpoints: [{ port: target.metricsPortName, path: PATHS.metrics, interval: promDuration(this.scrapeInterval) }],
       },
     });
   }

@@ -1,8 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PATHS, PORT_NAMES } from '../contract';
-import { objectMeta } from './object-meta';
+import { PATHS } from '../contract';
 import { checkDuration, promDuration } from './promql';
+import { scrapeTarget } from './scrape-target';
 import * as mon from '../imports/monitoring.coreos.com';
 
 /**
@@ -65,23 +65,17 @@ export class FailoverServiceMonitor extends Construct {
 
   public constructor(scope: Construct, id: string, props: FailoverServiceMonitorProps) {
     super(scope, id);
-    if (Object.keys(props.selectorLabels).length === 0) {
-      throw new Error('\'selectorLabels\' must have at least one label (received {})');
-    }
-    this.metricsPortName = props.metricsPortName ?? PORT_NAMES.metrics;
-    if (this.metricsPortName.trim() === '') {
-      throw new Error(`'metricsPortName' must not be empty (received '${this.metricsPortName}')`);
-    }
-    this.scrapeInterval = checkDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(30), 1);
+    const target = scrapeTarget(props);
+    this.metricsPortName = target.metricsPortName;
+    this.scrapeInterval = target.scrapeInterval;
     this.scrapeTimeout = checkDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(10), 1);
     if (this.scrapeTimeout.toMilliseconds() > this.scrapeInterval.toMilliseconds()) {
       throw new Error(`'scrapeTimeout' (${promDuration(this.scrapeTimeout)}) must not exceed 'scrapeInterval' (${promDuration(this.scrapeInterval)})`);
     }
     this.apiObject = new mon.ServiceMonitor(this, 'Resource', {
-      metadata: objectMeta({ name: props.name, namespace: props.namespaceName, labels: props.labels }),
+      metadata: target.metadata,
       spec: {
-        selector: { matchLabels: { ...props.selectorLabels } },
-        ...(props.namespaceName ? { namespaceSelector: { matchNames: [props.namespaceName] } } : {}),
+        ...target.selectors,
         endpoints: [{
           port: this.metricsPortName,
           path: PATHS.metrics,
