@@ -259,7 +259,7 @@ export interface FailoverProxyProps {
    */
   readonly egressPorts?: number[];
   /**
-   * Namespace of the cluster DNS pods that the NetworkPolicy lets the proxy query (UDP/TCP 53).
+   * Namespace of the cluster DNS pods that the NetworkPolicy lets the proxy query (UDP/TCP on `dnsPorts`).
    * @default 'kube-system'
    */
   readonly dnsNamespace?: string;
@@ -268,6 +268,23 @@ export interface FailoverProxyProps {
    * @default { 'k8s-app': 'kube-dns' }
    */
   readonly dnsPodLabels?: { [key: string]: string };
+  /**
+   * Ports the NetworkPolicy lets the proxy send DNS queries to, over UDP and TCP each
+   * (integers 1-65535). OpenShift's DNS pods listen on 5353 (set `dnsNamespace:
+   * 'openshift-dns'`, `dnsPodLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }`,
+   * `dnsPorts: [5353]`).
+   * @default [53]
+   * @see https://docs.openshift.com/container-platform/latest/networking/dns-operator.html
+   */
+  readonly dnsPorts?: number[];
+  /**
+   * Extra CIDRs the NetworkPolicy lets the proxy send DNS queries to (on `dnsPorts`),
+   * besides the DNS pods. NodeLocal DNSCache answers on a link-local address that is
+   * not a pod, so its clusters need e.g. `['169.254.20.10/32']`.
+   * @default - none (only the DNS pods)
+   * @see https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+   */
+  readonly dnsIpBlocks?: string[];
   /**
    * Names of existing `kubernetes.io/dockerconfigjson` Secrets used to pull the
    * image (a private registry for `ProxyRuntime.fromImage`, or a mirrored Node image).

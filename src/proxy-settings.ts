@@ -7,7 +7,7 @@ import { Duration } from 'cdk8s';
 import { Autoscaling } from './autoscaling';
 import { ConfigRollout, FailoverProxyProps, LogLevel } from './failover-proxy-props';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkServiceName } from './k8s-names';
-import { checkEgressPorts } from './network-policy-spec';
+import { checkDnsIpBlocks, checkDnsPorts, checkEgressPorts } from './network-policy-spec';
 import { checkPdbMinAvailable } from './pod-disruption-budget';
 import { checkInt, secondsOf, wholeSeconds } from './prop-checks';
 import { resolveResourceSizes, ResourceSizes } from './proxy-resources';
@@ -72,6 +72,8 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
   const monitoringNamespace = checkDnsLabel('monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
   const imagePullSecrets = (props.imagePullSecrets ?? []).map((secret) => checkDnsSubdomain('imagePullSecrets', secret));
   checkEgressPorts(props.egressPorts);
+  checkDnsPorts(props.dnsPorts);
+  checkDnsIpBlocks(props.dnsIpBlocks);
   const upstreams = props.upstreams ?? [
     Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC),
     Upstream.holySheep(HolySheepRegion.US),
