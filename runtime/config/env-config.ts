@@ -13,15 +13,19 @@ export interface EnvConfigResult {
   readonly clientKeys?: string[];
   /** `NAME: message (received "value")` for each bad variable. */
   readonly errors: string[];
+  /** Config path (`section.field`) → the env variable that set it, for error labels. */
+  readonly sources: Readonly<Record<string, string>>;
 }
 
 /** Reads the seed's env interface (and the process variables) into config fields. */
 export function envConfig(env: Env): EnvConfigResult {
   const errors: string[] = [];
   const overrides: Record<string, Record<string, unknown>> = {};
-  const set = (section: string, field: string, value: unknown): void => {
+  const sources: Record<string, string> = {};
+  const set = (section: string, field: string, value: unknown, name?: string): void => {
     if (value === undefined) return;
     (overrides[section] ??= {})[field] = value;
+    if (name !== undefined) sources[`${section}.${field}`] = name;
   };
   const read = (name: string): string | undefined => {
     const raw = env[name];
@@ -39,25 +43,26 @@ export function envConfig(env: Env): EnvConfigResult {
     return value;
   };
 
-  set('circuitBreaker', 'failureThreshold', number(ENV.failureThreshold, 'integer'));
-  set('circuitBreaker', 'recoveryTimeoutSeconds', number(ENV.recoveryTimeout, 'seconds'));
-  set('retries', 'maxRetries', number(ENV.maxRetries, 'integer'));
-  set('rateLimit', 'requestsPerMinute', number(ENV.rateLimitPerMinute, 'integer'));
-  set('server', 'host', read(ENV.host));
-  set('server', 'port', number(ENV.port, 'integer'));
-  set('server', 'metricsPort', number(ENV.metricsPort, 'integer'));
-  set('timeouts', 'requestSeconds', number(ENV.requestTimeout, 'seconds'));
-  set('timeouts', 'deadlineSeconds', number(ENV.requestDeadline, 'seconds'));
-  set('limits', 'maxBodyBytes', number(ENV.maxBodyBytes, 'integer'));
-  set('lifecycle', 'shutdownDelaySeconds', number(ENV.shutdownDelay, 'seconds'));
-  set('lifecycle', 'drainTimeoutSeconds', number(ENV.drainTimeout, 'seconds'));
-  set('logging', 'level', read(ENV.logLevel)?.toLowerCase());
-  set('egress', 'httpsProxy', read(ENV.httpsProxy) ?? read(ENV.httpsProxy.toLowerCase()));
-  set('egress', 'noProxy', read(ENV.noProxy) ?? read(ENV.noProxy.toLowerCase()));
-  set('egress', 'caBundlePath', read(ENV.caBundlePath));
+  set('circuitBreaker', 'failureThreshold', number(ENV.failureThreshold, 'integer'), ENV.failureThreshold);
+  set('circuitBreaker', 'recoveryTimeoutSeconds', number(ENV.recoveryTimeout, 'seconds'), ENV.recoveryTimeout);
+  set('retries', 'maxRetries', number(ENV.maxRetries, 'integer'), ENV.maxRetries);
+  set('rateLimit', 'requestsPerMinute', number(ENV.rateLimitPerMinute, 'integer'), ENV.rateLimitPerMinute);
+  set('server', 'host', read(ENV.host), ENV.host);
+  set('server', 'port', number(ENV.port, 'integer'), ENV.port);
+  set('server', 'metricsPort', number(ENV.metricsPort, 'integer'), ENV.metricsPort);
+  set('timeouts', 'requestSeconds', number(ENV.requestTimeout, 'seconds'), ENV.requestTimeout);
+  set('timeouts', 'deadlineSeconds', number(ENV.requestDeadline, 'seconds'), ENV.requestDeadline);
+  set('limits', 'maxBodyBytes', number(ENV.maxBodyBytes, 'integer'), ENV.maxBodyBytes);
+  set('lifecycle', 'shutdownDelaySeconds', number(ENV.shutdownDelay, 'seconds'), ENV.shutdownDelay);
+  set('lifecycle', 'drainTimeoutSeconds', number(ENV.drainTimeout, 'seconds'), ENV.drainTimeout);
+  set('logging', 'level', read(ENV.logLevel)?.toLowerCase(), ENV.logLevel);
+  set('egress', 'httpsProxy', read(ENV.httpsProxy) ?? read(ENV.httpsProxy.toLowerCase()), ENV.httpsProxy);
+  set('egress', 'noProxy', read(ENV.noProxy) ?? read(ENV.noProxy.toLowerCase()), ENV.noProxy);
+  set('egress', 'caBundlePath', read(ENV.caBundlePath), ENV.caBundlePath);
 
   const clientKeysRaw = read(ENV.proxyApiKeys);
   const clientKeys = clientKeysRaw === undefined ? undefined : splitList(clientKeysRaw);
+  if (clientKeys !== undefined) sources['auth.clientKeys'] = ENV.proxyApiKeys;
 
   const primary = read(ENV.primaryRegion);
   let upstreams: Array<Record<string, unknown>> | undefined;
@@ -70,7 +75,7 @@ export function envConfig(env: Env): EnvConfigResult {
       apiKeyEnv: ENV.apiKey,
     }));
   }
-  return { overrides, upstreams, clientKeys, errors };
+  return { overrides, upstreams, clientKeys, errors, sources };
 }
 
 /** Splits a comma-separated list, dropping blanks. */

@@ -60,9 +60,10 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): LoadedCon
       configPath = path;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') configPath = path;
       errors.push(code === 'ENOENT'
         ? `${ENV.configPath}: config file not found (received ${JSON.stringify(path)})`
-        : `${path}: cannot read or parse YAML: ${firstLine((error as Error).message)}`);
+        : `${path}: cannot read or parse YAML: ${yamlReason(error as Error)}`);
     }
   }
 
@@ -88,7 +89,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): LoadedCon
 
   const result = parseProxyConfig(merged);
   if (!result.ok) {
-    errors.push(...result.errors);
+    errors.push(...result.errors.map((message) => labelEnvError(message, fromEnv.sources, fromEnv.clientKeys)));
   }
   if (errors.length === 0 && result.ok && result.config.upstreams.length === 0) {
     errors.push(`upstreams: at least one upstream is required: set ${ENV.primaryRegion} or list upstreams in ${path} (received [])`);
@@ -121,6 +122,33 @@ function readClientKeysFile(path: string, read: (p: string) => string): string[]
   return keys;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+/**
+ * One line for a YAML parse error: the reason and its `line L, column C`,
+ * without the source excerpt the parser appends after the colon.
+ */
+export function yamlReason(error: Error): string {
+  const first = error.message.split('\n')[0] ?? error.message;
+  const match = /^(.*) at line (\d+), column (\d+):?\s*$/.exec(first);
+  return match ? `line ${match[2]}, column ${match[3]}: ${match[1]}` : first.replace(/:\s*$/, '');
+}
+
+/**
+ * Prefixes a schema error whose path was set by an env variable with that
+ * variable: `MAX_RETRIES (retries.maxRetries): ...`. A PROXY_API_KEYS error
+ * shows the key's index and length, never its value.
+ */
+export function labelEnvError(message: string, sources: Readonly<Record<string, string>>, clientKeys?: readonly string[]): string {
+  const colon = message.indexOf(': ');
+  if (colon < 0) return message;
+  const path = message.slice(0, colon);
+  const key = Object.keys(sources).find((p) => path === p || path.startsWith(`${p}.`));
+  if (key === undefined) return message;
+  const name = sources[key]!;
+  let rest = message.slice(colon + 2);
+  if (key === 'auth.clientKeys') {
+    const index = Number(path.slice(key.length + 1).split('.')[0]);
+    const length = Number.isInteger(index) ? clientKeys?.[index]?.length : undefined;
+    rest = rest.replace(/ \(received [^)]*\)$/, '') + (length === undefined ? '' : ` (received key #${index}, ${length} character${length === 1 ? '' : 's'})`);
+  }
+  return `${name} (${path}): ${rest}`;
 }

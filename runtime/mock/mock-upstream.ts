@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { handleMockControl } from './mock-control';
 
 /** How a mock upstream answers, switchable at run time. */
 export type MockMode =
@@ -90,6 +91,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      const control = { name, get mode() { return mode; }, get requests() { return requests; }, setMode: (next: MockMode) => { mode = next; } };
+      if (handleMockControl(req, res, body, control)) return;
       requests += 1;
       received.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body });
       if (received.length > keep) received.shift();

@@ -46,6 +46,7 @@ export class RequestLog implements ProxyEvents {
       completionTokens: event.usage?.completionTokens,
       costUsd: event.costUsd,
       errorCode: event.errorCode,
+      clientAborted: event.status === 499 ? true : undefined,
       client: event.client,
     }, 'request finished');
   }

@@ -1,4 +1,4 @@
-import type { ProxyConfig } from '../../src/contract';
+import { PATHS, type ProxyConfig } from '../../src/contract';
 import type { AttemptFinishedEvent, BreakerTransitionEvent, FailoverEvent, ProxyEvents, RequestFinishedEvent, RequestStartedEvent } from '../events';
 import { ModelLabels } from './model-label';
 
@@ -71,6 +71,9 @@ function exactTie(x: number, digits: number): bigint | undefined {
   return (odd - 1n) / 2n;
 }
 
+/** Routes the usage report counts (the seed's report is about completions); `GET /v1/models` is not one. */
+const USAGE_ROUTES: ReadonlySet<string> = new Set([PATHS.completions, PATHS.chatCompletions, PATHS.embeddings]);
+
 /**
  * Accumulates usage and cost since start from `requestFinished` events
  * (streamed and not) and renders the seed's report.
@@ -128,6 +131,7 @@ export class UsageTracker implements ProxyEvents {
    * chunked body (refused by the engine); metrics count both.
    */
   requestFinished(event: RequestFinishedEvent): void {
+    if (!USAGE_ROUTES.has(event.route)) return;
     if (event.status === 413 && event.attempts === 0) return;
     this.stats.total_requests += 1;
     if (event.status < 400) this.stats.successful_requests += 1;

@@ -3,6 +3,7 @@ import { HEADERS } from '../../src/contract';
 import { ExponentialBackoff, type BreakerPermit } from '../core';
 import { answerExhausted, type LastFailure } from './attempts-exhausted';
 import type { Exchange } from './exchange';
+import { failRequest } from './failover-headers';
 import { AttemptAbort, isUpstreamFailure } from './failure-classifier';
 import { commitResponse } from './response-commit';
 import { attemptUpstream } from './upstream-attempt';
@@ -24,8 +25,14 @@ export async function runAttempts(x: Exchange, order: readonly UpstreamRuntime[]
     if (!res.writableFinished) requestController.abort(new AttemptAbort('client', 'client disconnected'));
   };
   res.once('close', onClose);
-  const clientDeadline = Number(req.headers[HEADERS.timeoutMs]);
-  const deadlineMs = Number.isFinite(clientDeadline) && clientDeadline > 0
+  const clientDeadline = parseTimeoutHeader(req.headers[HEADERS.timeoutMs]);
+  if (typeof clientDeadline === 'string') {
+    res.off('close', onClose);
+    failRequest(res, ctx, record, 400, 'invalid_timeout', clientDeadline);
+    return;
+  }
+  // a value above the configured deadline is capped to it silently
+  const deadlineMs = clientDeadline !== undefined
     ? Math.min(clientDeadline, config.timeouts.deadlineSeconds * 1000)
     : config.timeouts.deadlineSeconds * 1000;
   const deadlineAt = performance.now() + deadlineMs;
@@ -99,4 +106,18 @@ export async function runAttempts(x: Exchange, order: readonly UpstreamRuntime[]
   } finally {
     res.off('close', onClose);
   }
+}
+
+/**
+ * Reads `x-failover-timeout-ms`: undefined when absent, the milliseconds when
+ * a positive number, else the error message naming the header and the value.
+ */
+export function parseTimeoutHeader(raw: string | string[] | undefined): number | string | undefined {
+  if (raw === undefined) return undefined;
+  const text = Array.isArray(raw) ? raw.join(',') : raw;
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    return `${HEADERS.timeoutMs} must be a positive number of milliseconds (received ${JSON.stringify(text.slice(0, 40))})`;
+  }
+  return value;
 }

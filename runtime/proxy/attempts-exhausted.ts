@@ -42,12 +42,17 @@ export function answerExhausted(
   if (rateLimited) {
     const headers: Record<string, string> = {};
     if (rateLimited.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(rateLimited.retryAfterMs / 1000)));
-    failRequest(res, ctx, record, 429, 'rate_limit_exceeded', `every attempt was rate limited by the upstream (last: ${last.upstream.name}, ${record.attempts} attempts)`, headers, attempted);
+    failRequest(res, ctx, record, 429, 'rate_limit_exceeded', `every attempt was rate limited by the upstream (last: ${last.upstream.name}, ${plural(record.attempts, 'attempt')})`, headers, attempted);
     return;
   }
   if (last.outcome === 'timeout') {
-    failRequest(res, ctx, record, 504, 'upstream_timeout', `the upstream timed out (last: ${last.upstream.name}, ${record.attempts} attempts)`, {}, attempted);
+    failRequest(res, ctx, record, 504, 'upstream_timeout', `the upstream timed out (last: ${last.upstream.name}, ${plural(record.attempts, 'attempt')})`, {}, attempted);
     return;
   }
-  failRequest(res, ctx, record, 502, 'all_upstreams_failed', `every attempt failed (last: ${last.upstream.name} ${last.outcome}, ${record.attempts} attempts)`, {}, attempted);
+  failRequest(res, ctx, record, 502, 'all_upstreams_failed', `every attempt failed (last: ${last.upstream.name} ${last.outcome}, ${plural(record.attempts, 'attempt')})`, {}, attempted);
+}
+
+/** `1 attempt`, `2 attempts`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

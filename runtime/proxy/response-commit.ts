@@ -1,11 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { HEADERS } from '../../src/contract';
+import { HEADERS, PATHS } from '../../src/contract';
 import { priceUsage } from '../core';
 import { reportOutcome } from './breaker-verdict';
 import type { Exchange } from './exchange';
 import { proxyResponseHeaders } from './failover-headers';
 import { classifyStatus } from './failure-classifier';
 import { clientResponseHeaders } from './forward-headers';
+import { filterModelList } from './models-filter';
 import { relayStream } from './stream-relay';
 import { usageOfJson } from './token-usage';
 import type { Committable } from './upstream-attempt';
@@ -27,7 +28,7 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
     await relayStream(x, value, value.first, value.rest, headers, requestSignal);
     return;
   }
-  const body = value.body ?? Buffer.alloc(0);
+  let body = value.body ?? Buffer.alloc(0);
   if (value.rest) {
     // over the buffer limit: pass the rest through unpriced
     res.writeHead(status, headers);
@@ -56,6 +57,7 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
       headers[HEADERS.costUsd] = formatCost(record.costUsd);
     }
   }
+  if (status < 300 && x.route.route === PATHS.models) body = filterModelList(body, x.config.upstreams);
   if (status >= 400) record.errorCode = errorCodeOf(body);
   headers['content-length'] = String(body.length);
   res.writeHead(status, headers);

@@ -59,7 +59,10 @@ export async function relayStream(
     if (firstOut) res.write(firstOut);
     armIdle();
     for (;;) {
+      // time spent waiting on the upstream during the relay is upstream time, not proxy overhead
+      const waitStart = performance.now();
       const step = await rest.next();
+      record.waitedMs += performance.now() - waitStart;
       if (step.done) break;
       armIdle();
       const out = filter.push(step.value);
@@ -95,6 +98,11 @@ export async function relayStream(
     services.events.streamClosed();
     if (!res.writableEnded && !res.destroyed) res.end();
     reportOutcome(upstream, permit, outcome, services.now());
+    if (endedBy === 'client') {
+      // the client left mid-stream: not a success (nginx's 499)
+      record.status = 499;
+      record.errorCode = 'client_closed_request';
+    }
     if (outcome !== 'success' && outcome !== 'aborted') record.errorCode = outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken';
     if (filter.usage) {
       record.usage = filter.usage;

@@ -137,6 +137,6 @@ describe('loadConfig', () => {
     // THEN env ranks above the file, and a bad host is refused with the field path
     expect(fromFile.server.host).toBe('127.0.0.1');
     expect(fromEnv.server.host).toBe('::');
-    expect(errorsOf(() => loadConfig({ CONFIG_PATH: path, HOST: 'bad host!' })).join('\n')).toContain('server.host: must be an IP address or host name (received "bad host!")');
+    expect(errorsOf(() => loadConfig({ CONFIG_PATH: path, HOST: 'bad host!' })).join('\n')).toContain('HOST (server.host): must be an IP address or host name (received "bad host!")');
   });
 });

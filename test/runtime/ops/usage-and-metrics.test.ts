@@ -71,6 +71,16 @@ describe('UsageTracker', () => {
     expect(usage.report().stats).toMatchObject({ total_requests: 1, failed_requests: 1 });
   });
 
+  it('counts completions, chat completions and embeddings, not GET /v1/models', () => {
+    // GIVEN one request on each proxied route
+    const usage = new UsageTracker(config);
+    for (const route of ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models']) {
+      usage.requestFinished(finished({ route }));
+    }
+    // WHEN the report is read / THEN the models listing is left out
+    expect(usage.report().stats.total_requests).toBe(3);
+  });
+
   it('reports the seed\'s fields with its formulas and rounding, streamed and not', () => {
     // GIVEN three requests: a plain one, a streamed one after a failover, and a failure
     const usage = new UsageTracker(config);

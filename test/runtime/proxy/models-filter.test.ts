@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { filterModelList } from '../../../runtime/proxy/models-filter';
+import { PATHS } from '../../../src/contract';
+import { useProxyFixture } from '../../support/proxy-fixture';
+import { configFor, startMocks, startTestProxy } from '../../support/proxy-harness';
+
+const list = (ids: string[]): Buffer => Buffer.from(JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model' })) }));
+const ids = (body: Buffer): string[] => (JSON.parse(body.toString()) as { data: Array<{ id: string }> }).data.map((m) => m.id);
+
+describe('GET /v1/models filtering', () => {
+  const fx = useProxyFixture();
+
+  it('GIVEN upstreams restricting models WHEN /v1/models is listed THEN only served models are returned', async () => {
+    fx.mocks = await startMocks(2);
+    const config = configFor(fx.mocks);
+    fx.proxy = await startTestProxy({ ...config, upstreams: config.upstreams.map((u, i) => ({ ...u, models: i === 0 ? ['gpt-4.1'] : ['deepseek-v3.2'] })) });
+    const res = await fetch(`${fx.proxy.origin}${PATHS.models}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { object: string; data: Array<{ id: string }> };
+    expect(body.object).toBe('list');
+    expect(body.data.map((m) => m.id)).toEqual(['gpt-4.1', 'deepseek-v3.2']);
+  });
+
+  it('GIVEN no upstream restricting models WHEN filtered THEN the list is unchanged', () => {
+    const body = list(['a', 'b']);
+    expect(filterModelList(body, [{ models: [], modelRewrites: {} } as never])).toBe(body);
+  });
+
+  it('GIVEN a rewrite alias WHEN the upstream lists the target name THEN it is shown under the client name', () => {
+    const out = filterModelList(list(['gpt-4.1', 'vendor/gpt-4.1-mini', 'other']), [{ models: ['gpt-4.1'], modelRewrites: { 'gpt-4.1-mini': 'vendor/gpt-4.1-mini' } } as never]);
+    expect(ids(out)).toEqual(['gpt-4.1', 'gpt-4.1-mini']);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { PATHS } from '../../../src/contract';
+import { useProxyFixture } from '../../support/proxy-fixture';
+import { configFor, startMocks, startTestProxy } from '../../support/proxy-harness';
+
+const CHAT = { model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'hi there, a longer prompt for a few chunks' }] };
+
+describe('client disconnect mid-stream', () => {
+  const fx = useProxyFixture();
+
+  it('GIVEN a slow stream WHEN the client leaves after the first chunk THEN the request is recorded as 499 client_closed_request', async () => {
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 100 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
+    const controller = new AbortController();
+    const res = await fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CHAT), signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await reader.read().catch(() => undefined);
+    for (let i = 0; i < 100 && fx.proxy.events.of('requestFinished').length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    const finished = fx.proxy.events.of('requestFinished')[0];
+    expect(finished).toMatchObject({ status: 499, errorCode: 'client_closed_request', stream: true });
+  });
+});
+
+describe('stream overhead accounting', () => {
+  const fx = useProxyFixture();
+
+  it('GIVEN a slow stream WHEN it is relayed to the end THEN the upstream wait is not counted as proxy overhead', async () => {
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 60 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks));
+    const res = await fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CHAT) });
+    await res.text();
+    for (let i = 0; i < 100 && fx.proxy.events.of('requestFinished').length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    const finished = fx.proxy.events.of('requestFinished')[0];
+    expect(finished.status).toBe(200);
+    // the stream took several chunk delays; overhead is the proxy's own share, well under half of it
+    expect(finished.durationMs).toBeGreaterThan(120);
+    expect(finished.overheadMs).toBeLessThan(finished.durationMs / 2);
+  });
+});
