@@ -156,7 +156,7 @@ describe('app server (in-process, fake engine)', () => {
     const res = await chat(p.url, {}, { model: 'gpt-4.1', pad: 'x'.repeat(4096) });
     // THEN 413 request_too_large, with a request id, and nothing was proxied
     expect(res.status).toBe(413);
-    expect(res.headers.get(HEADERS.requestId)).toBeTruthy();
+    expect(res.headers.get(HEADERS.requestId)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
     expect(p.usage.report().stats.total_requests).toBe(0);
   });
@@ -233,7 +233,7 @@ describe('app server (in-process, fake engine)', () => {
       expect(res.headers.get(HEADERS.attempts)).toBe('0');
       expect(Number(res.headers.get(HEADERS.overheadMs))).toBeGreaterThanOrEqual(0);
       expect(res.headers.get(HEADERS.overheadMs)).toMatch(/^\d+\.\d$/);
-      expect(res.headers.get(HEADERS.requestId)).toBeTruthy();
+      expect(res.headers.get(HEADERS.requestId)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       // AND the message is lower case, without a trailing period, and never shows a key
       const message = ((await res.json()) as { error: { message: string } }).error.message;
       expect(message).toMatch(/^[a-z/]/);
@@ -260,7 +260,7 @@ describe('app server (in-process, fake engine)', () => {
       expect(res.headers.get(HEADERS.upstream)).toBe('none');
       expect(res.headers.get(HEADERS.attempts)).toBe('0');
       expect(res.headers.get(HEADERS.overheadMs)).toMatch(/^\d+\.\d$/);
-      expect(res.headers.get(HEADERS.requestId)).toBeTruthy();
+      expect(res.headers.get(HEADERS.requestId)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       await res.arrayBuffer();
     }
   });

@@ -158,7 +158,7 @@ describe('proxy end to end: limits', () => {
     });
     // THEN 413 with a request id, and the upstream never saw it
     expect(status.status).toBe(413);
-    expect(status.id).toBeTruthy();
+    expect(status.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(JSON.parse(status.body)).toMatchObject({ error: { type: 'invalid_request_error' } });
     expect(mock.requests).toBe(0);
   });
