@@ -6,28 +6,33 @@ import { scrapeTarget } from './scrape-target';
 import * as mon from '../imports/monitoring.coreos.com';
 
 /**
- * Props of {@link FailoverPodMonitor}.
+ * Props of {@link FailoverPodMonitor}, and the fields {@link FailoverServiceMonitorProps}
+ * shares with it.
  */
 export interface FailoverPodMonitorProps {
-  /** Labels of the proxy's pods (e.g. `FailoverProxy.selectorLabels`). */
+  /**
+   * Labels of what the monitor selects: the proxy's pods (PodMonitor) or its Service
+   * (ServiceMonitor), e.g. `FailoverProxy.selectorLabels`, which both carry.
+   */
   readonly selectorLabels: { [key: string]: string };
   /**
-   * Namespace of the PodMonitor and of the pods it watches.
+   * Namespace of the monitor and of the pods or Service it watches.
    * @default - the chart's namespace
    */
   readonly namespaceName?: string;
   /**
-   * Name of the PodMonitor.
+   * Name of the monitor.
    * @default - a cdk8s-generated name
    */
   readonly name?: string;
   /**
-   * Extra labels on the PodMonitor, e.g. `{ release: 'kube-prometheus-stack' }`.
+   * Extra labels on the monitor, e.g. `{ release: 'kube-prometheus-stack' }` so that the
+   * Prometheus `podMonitorSelector` / `serviceMonitorSelector` picks it up.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Name of the container port that serves `/metrics`.
+   * Name of the container port (PodMonitor) or Service port (ServiceMonitor) that serves `/metrics`.
    * @default 'metrics'
    */
   readonly metricsPortName?: string;

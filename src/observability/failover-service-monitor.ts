@@ -1,45 +1,15 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PATHS } from '../contract';
+import { FailoverPodMonitorProps } from './failover-pod-monitor';
 import { checkDuration, promDuration } from './promql';
 import { scrapeTarget } from './scrape-target';
 import * as mon from '../imports/monitoring.coreos.com';
 
 /**
- * Props of {@link FailoverServiceMonitor}.
+ * Props of {@link FailoverServiceMonitor}: those of a PodMonitor, plus a scrape timeout.
  */
-export interface FailoverServiceMonitorProps {
-  /**
-   * Labels of the proxy's Service that the ServiceMonitor selects
-   * (e.g. `FailoverProxy.selectorLabels`, which the Service also carries).
-   */
-  readonly selectorLabels: { [key: string]: string };
-  /**
-   * Namespace of the ServiceMonitor and of the Service it watches.
-   * @default - the chart's namespace
-   */
-  readonly namespaceName?: string;
-  /**
-   * Name of the ServiceMonitor.
-   * @default - a cdk8s-generated name
-   */
-  readonly name?: string;
-  /**
-   * Extra labels on the ServiceMonitor, e.g. `{ release: 'kube-prometheus-stack' }`
-   * so that the Prometheus `serviceMonitorSelector` picks it up.
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-  /**
-   * Name of the Service port that serves `/metrics`.
-   * @default 'metrics'
-   */
-  readonly metricsPortName?: string;
-  /**
-   * Scrape interval (at least 1s).
-   * @default Duration.seconds(30)
-   */
-  readonly scrapeInterval?: Duration;
+export interface FailoverServiceMonitorProps extends FailoverPodMonitorProps {
   /**
    * Scrape timeout; must not exceed `scrapeInterval`.
    * @default Duration.seconds(10)

@@ -26,8 +26,8 @@ export interface ScrapeTarget {
 
 /**
  * Checks the shared props (throws naming the prop and the value) and applies
- * their defaults. `FailoverServiceMonitorProps` holds every field of
- * `FailoverPodMonitorProps` (plus `scrapeTimeout`), so both monitors pass theirs. @internal
+ * their defaults. `FailoverServiceMonitorProps` extends
+ * `FailoverPodMonitorProps`, so both monitors pass theirs. @internal
  */
 export function scrapeTarget(props: FailoverPodMonitorProps): ScrapeTarget {
   if (Object.keys(props.selectorLabels).length === 0) {
