@@ -42,8 +42,8 @@ describe('FailoverAlerts', () => {
     for (const r of rules) {
       expect(r.for, r.alert).toMatch(/^\d+(ms|s|m|h)$/);
       expect(Object.values(AlertSeverity), r.alert).toContain(r.labels.severity);
-      expect(r.annotations.summary, r.alert).toBeTruthy();
-      expect(r.annotations.description, r.alert).toBeTruthy();
+      expect(r.annotations.summary, r.alert).toMatch(/\w{3,}/);
+      expect(r.annotations.description, r.alert).toMatch(/\w{3,}/);
       expect(r.annotations.runbook_url, r.alert).toBe(`https://runbooks.example/x#${r.alert.toLowerCase()}`);
     }
   });
