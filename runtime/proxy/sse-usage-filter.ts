@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { TokenUsage } from '../events';
 import { tokenUsageOf } from './token-usage';
 import { openAIErrorBody } from '../http/openai-error';
@@ -10,6 +11,8 @@ import { openAIErrorBody } from '../http/openai-error';
  */
 export class SseUsageFilter {
   private pending = '';
+  /** Keeps a multi-byte UTF-8 character split across two chunks whole. */
+  private readonly decoder = new StringDecoder('utf8');
   private seenUsage: TokenUsage | undefined;
   private done = false;
 
@@ -27,7 +30,7 @@ export class SseUsageFilter {
 
   /** Feeds upstream bytes; returns the text to send to the client now (maybe empty). */
   public push(chunk: Buffer | string): string {
-    this.pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     let out = '';
     for (;;) {
       const match = /\r?\n\r?\n/.exec(this.pending);
@@ -42,12 +45,14 @@ export class SseUsageFilter {
 
   /** Whatever is left when the upstream ends (an unterminated last event). */
   public flush(): string {
-    const rest = this.pending;
+    const rest = this.pending + this.decoder.end();
     this.pending = '';
     return rest.length > 0 ? this.filterEvent(rest) : '';
   }
 
   private filterEvent(event: string): string {
+    // fast path: most events are content deltas, neither the end nor a usage report
+    if (!event.includes('[DONE]') && !event.includes('"usage"')) return event;
     const data = event
       .split(/\r?\n/)
       .filter((line) => line.startsWith('data:'))

@@ -20,6 +20,19 @@ describe('SseUsageFilter', () => {
     expect(filter.sawDone).toBe(true);
   });
 
+  it('keeps a multi-byte character whole when a chunk boundary splits it', () => {
+    // GIVEN an event with multi-byte UTF-8 text, cut in the middle of each character
+    const filter = new SseUsageFilter(true);
+    const bytes = Buffer.from('data: {"choices":[{"delta":{"content":"héllo 世界 🙂"}}]}\n\n', 'utf8');
+    // WHEN it arrives one byte at a time
+    let out = '';
+    for (let i = 0; i < bytes.length; i++) out += filter.push(bytes.subarray(i, i + 1));
+    out += filter.flush();
+    // THEN the client gets the same text, with no replacement characters
+    expect(out).toBe(bytes.toString('utf8'));
+    expect(out).not.toContain('\uFFFD');
+  });
+
   it('keeps the usage chunk when the client asked for it', () => {
     const filter = new SseUsageFilter(false);
     const event = 'data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}\n\n';
