@@ -41,13 +41,18 @@ export class ClientAuth {
       match = timingSafeEqual(candidate, known) || match;
     }
     if (!match) return { ok: false, message: `incorrect API key provided (received a key of ${presented.length} characters)` };
-    return { ok: true, client: clientFingerprint(presented) };
+    return { ok: true, client: fingerprintOf(candidate) };
   }
 }
 
 /** Bounded, key-free client id for rate limiting and logs. */
 export function clientFingerprint(key: string): string {
-  return `key:${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+  return fingerprintOf(digest(key));
+}
+
+/** The fingerprint of a key's SHA-256 digest (hashed once per request). */
+function fingerprintOf(keyDigest: Buffer): string {
+  return `key:${keyDigest.toString('hex', 0, 4)}`;
 }
 
 function presentedKey(req: IncomingMessage): string | undefined {

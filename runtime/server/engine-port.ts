@@ -1,30 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyConfig } from '../../src/contract';
-import type { BreakerStateName, ProxyEvents } from '../events';
+import type { ProxyEvents } from '../events';
 import type { Logger } from '../ops/logger';
+import type { ProxyRequestContext } from '../proxy/exchange';
+import type { UpstreamStatus } from '../proxy/proxy-engine';
 
-/** Per-request context the server hands the engine (mirrors runtime/proxy/proxy-engine.ts). */
-export interface RequestContext {
-  readonly requestId: string;
-  /** `performance.now()` when the request arrived. */
-  readonly receivedAt: number;
-  /** Key fingerprint or remote address; never a key. */
-  readonly client?: string;
-}
+/** Per-request context the server hands the engine. */
+export type RequestContext = ProxyRequestContext;
 
 /** One upstream as `/health/upstreams` and `/v1/status` show it. */
-export interface UpstreamStatusView {
-  readonly name: string;
-  readonly baseUrl: string;
-  readonly priority: number;
-  readonly weight: number;
-  readonly state: BreakerStateName;
-  readonly consecutiveFailures: number;
-  readonly recentErrorRate: number;
-  readonly recentLatencyMs: number | null;
-  readonly openUntil: string | null;
-  readonly models: readonly string[];
-}
+export type UpstreamStatusView = Readonly<UpstreamStatus>;
 
 /**
  * What the server needs from the failover engine: the shape of `ProxyEngine`
