@@ -26,19 +26,27 @@ export interface DnsPeer {
   readonly ipBlocks?: readonly string[];
 }
 
-/** Throws unless `ports` is undefined or a non-empty list of ports (1-65535). @internal */
-export function checkDnsPorts(ports: readonly number[] | undefined): void {
+/**
+ * Throws unless `ports` is undefined or a non-empty list of ports (1-65535);
+ * messages name `prop`, and `emptyHint` says what to do instead of an empty list.
+ */
+function checkPortList(prop: string, ports: readonly number[] | undefined, emptyHint = ''): void {
   if (ports === undefined) {
     return;
   }
   if (ports.length === 0) {
-    throw new Error('\'dnsPorts\' must list at least one port (received [])');
+    throw new Error(`'${prop}' must list at least one port${emptyHint} (received [])`);
   }
   for (const p of ports) {
     if (!Number.isInteger(p) || p < 1 || p > 65535) {
-      throw new Error(`'dnsPorts' must hold integers between 1 and 65535 (received ${p})`);
+      throw new Error(`'${prop}' must hold integers between 1 and 65535 (received ${p})`);
     }
   }
+}
+
+/** Throws unless `ports` is undefined or a non-empty list of ports (1-65535). @internal */
+export function checkDnsPorts(ports: readonly number[] | undefined): void {
+  checkPortList('dnsPorts', ports);
 }
 
 /** True for an IPv4 (`a.b.c.d/0-32`) or IPv6 (`addr/0-128`) CIDR. */
@@ -65,17 +73,7 @@ export function checkDnsIpBlocks(cidrs: readonly string[] | undefined): void {
 
 /** Throws unless `ports` is undefined or a non-empty list of TCP ports (1-65535). @internal */
 export function checkEgressPorts(ports: readonly number[] | undefined): void {
-  if (ports === undefined) {
-    return;
-  }
-  if (ports.length === 0) {
-    throw new Error('\'egressPorts\' must list at least one port, or set \'networkPolicy\' to false (received [])');
-  }
-  for (const p of ports) {
-    if (!Number.isInteger(p) || p < 1 || p > 65535) {
-      throw new Error(`'egressPorts' must hold integers between 1 and 65535 (received ${p})`);
-    }
-  }
+  checkPortList('egressPorts', ports, ', or set \'networkPolicy\' to false');
 }
 
 /**
