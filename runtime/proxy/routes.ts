@@ -13,7 +13,8 @@ export interface ProxyRoute {
   readonly streamable: boolean;
 }
 
-const ROUTES: readonly ProxyRoute[] = [
+/** The routes the engine proxies: the one table the server and the engine route by. */
+export const ROUTES: readonly ProxyRoute[] = [
   { route: PATHS.chatCompletions, method: 'POST', subPath: 'chat/completions', hasBody: true, streamable: true },
   { route: PATHS.completions, method: 'POST', subPath: 'completions', hasBody: true, streamable: true },
   { route: PATHS.embeddings, method: 'POST', subPath: 'embeddings', hasBody: true, streamable: false },
@@ -25,6 +26,11 @@ const ROUTES: readonly ProxyRoute[] = [
  * never be influenced by the request); the query string is dropped.
  */
 export function matchRoute(url: string | undefined): ProxyRoute | undefined {
-  const path = (url ?? '').split('?')[0].replace(/\/+$/, '');
+  const path = routePath(url);
   return ROUTES.find((r) => r.route === path);
+}
+
+/** The path of a request URL as routes are matched: no query string, no trailing slash (`/` stays `/`). */
+export function routePath(url: string | undefined): string {
+  return (url ?? '/').split('?')[0].replace(/(.)\/+$/, '$1') || '/';
 }

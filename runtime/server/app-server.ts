@@ -10,6 +10,7 @@ import type { RateLimiter } from '../ops/rate-limiter';
 import { requestIdFrom } from '../ops/request-id';
 import type { UsageTracker } from '../ops/usage-report';
 import { failoverHeaders } from '../proxy/failover-headers';
+import { ROUTES, routePath } from '../proxy/routes';
 
 /** Readiness as the server sees it; the drain flips `draining`. */
 export interface Lifecycle {
@@ -44,12 +45,7 @@ export interface AppServer {
  * client, so `/constructor` must not find Object.prototype). HEAD is not
  * accepted here: the engine proxies only the method listed.
  */
-const ENGINE_ROUTES: ReadonlyMap<string, string> = new Map([
-  [PATHS.chatCompletions, 'POST'],
-  [PATHS.completions, 'POST'],
-  [PATHS.embeddings, 'POST'],
-  [PATHS.models, 'GET'],
-]);
+const ENGINE_ROUTES: ReadonlyMap<string, string> = new Map(ROUTES.map((r) => [r.route, r.method]));
 
 /** Routes the server answers itself, with their method (HEAD allowed on these GETs). */
 const OWN_ROUTES: ReadonlyMap<string, string> = new Map([
@@ -91,7 +87,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
     res.setHeader(HEADERS.requestId, requestId);
     if (lifecycle.draining) res.setHeader('connection', 'close');
-    const path = ((req.url ?? '/').split('?')[0] ?? '/').replace(/(.)\/+$/, '$1');
+    const path = routePath(req.url);
 
     const own = OWN_ROUTES.get(path);
     const expected = own ?? ENGINE_ROUTES.get(path);
