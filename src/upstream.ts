@@ -1,3 +1,4 @@
+import { isHttpUrl, redactUserInfo, UPSTREAM_NAME } from './contract';
 import { SecretKeyRef } from './secret-key-ref';
 import { urlPort } from './url-port';
 
@@ -152,17 +153,11 @@ export class Upstream {
   public readonly port: number;
 
   private constructor(name: string, baseUrl: string, options: UpstreamOptions) {
-    if (!/^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$/.test(name)) {
+    if (!UPSTREAM_NAME.test(name)) {
       throw new Error(`upstream 'name' must be 1-63 characters of a-z, 0-9, "-" or "_", starting and ending with a letter or digit (received "${name}")`);
     }
-    let url: URL;
-    try {
-      url = new URL(baseUrl);
-    } catch {
-      throw new Error(`upstream '${name}' 'baseUrl' must be an absolute http(s) URL (received "${baseUrl}")`);
-    }
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
-      throw new Error(`upstream '${name}' 'baseUrl' must be an absolute http(s) URL without credentials, query or fragment (received "${baseUrl}")`);
+    if (!isHttpUrl(baseUrl, false)) {
+      throw new Error(`upstream '${name}' 'baseUrl' must be an absolute http(s) URL without credentials, query or fragment (received "${redactUserInfo(baseUrl)}")`);
     }
     if (options.priority !== undefined && (!Number.isInteger(options.priority) || options.priority < 0)) {
       throw new Error(`upstream '${name}' 'priority' must be an integer >= 0 (received ${options.priority})`);

@@ -22,20 +22,24 @@ export const DEFAULT_PRICING: Readonly<Record<string, { inputPerMillion: number;
   'deepseek-v3.2': { inputPerMillion: 0.42, outputPerMillion: 1.68 },
 };
 
-const UPSTREAM_NAME = /^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$/;
+/** Upstream names: label-safe, used in headers, metrics and logs. */
+export const UPSTREAM_NAME = /^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** An absolute http(s) URL without query or fragment; credentials (user-info) only when allowed. */
+/** True for an absolute http(s) URL without query or fragment; credentials (user-info) only when allowed. */
+export function isHttpUrl(value: string, allowCredentials: boolean): boolean {
+  try {
+    const url = new URL(value);
+    const credentialsOk = allowCredentials || (!url.username && !url.password);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && credentialsOk && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+/** The zod form of {@link isHttpUrl}. */
 function httpUrlSchema(allowCredentials: boolean) {
-  return z.string().refine((value) => {
-    try {
-      const url = new URL(value);
-      const credentialsOk = allowCredentials || (!url.username && !url.password);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && credentialsOk && !url.search && !url.hash;
-    } catch {
-      return false;
-    }
-  }, { message: allowCredentials ? 'must be an absolute http(s) URL without query or fragment' : 'must be an absolute http(s) URL without credentials, query or fragment' });
+  return z.string().refine((value) => isHttpUrl(value, allowCredentials), { message: allowCredentials ? 'must be an absolute http(s) URL without query or fragment' : 'must be an absolute http(s) URL without credentials, query or fragment' });
 }
 
 const httpUrl = httpUrlSchema(false);
