@@ -43,6 +43,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/prometheus-operator@^4.4.4',
     '@kubernetes-models/keda@^0.4.2',
     'tsx@^4.20.0',
+    // shared state across replicas (bundled into the runtime like undici)
+    'ioredis@^5.9.2',
+    // real client SDKs the tests drive the proxy with
+    '@anthropic-ai/sdk@^1.15.0',
+    'ai@^6.0.0',
+    '@ai-sdk/openai@^3.0.0',
   ],
   keywords: ['cdk8s', 'kubernetes', 'llm', 'openai', 'failover', 'circuit-breaker', 'multi-region'],
 
