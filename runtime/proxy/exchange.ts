@@ -3,8 +3,8 @@ import type { ProxyConfig } from '../../src/contract';
 import type { RetryBudget } from '../core';
 import type { ProxyEvents } from '../events';
 import type { RequestRecord } from './request-record';
-import type { ProxyRoute } from './routes';
-import type { UpstreamRuntime } from './upstream-runtime';
+import type { ProxyRoute } from './intake/routes';
+import type { UpstreamRuntime } from './upstreams/upstream-runtime';
 
 /** Per-request context the server hands the engine. */
 export interface ProxyRequestContext {

@@ -3,14 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { HEADERS, type ProxyConfig } from '../../src/contract';
 import { RetryBudget, UpstreamSelector } from '../core';
 import { NO_EVENTS, type BreakerStateName, type ProxyEvents } from '../events';
-import { runAttempts } from './attempt-loop';
+import { runAttempts } from './attempts/attempt-loop';
 import type { EngineServices, Exchange, ProxyRequestContext } from './exchange';
-import { failRequest } from './failover-headers';
-import { HealthChecker } from './health-checker';
-import { readRequestJson } from './request-json';
+import { failRequest } from './response/failover-headers';
+import { HealthChecker } from './upstreams/health-checker';
+import { readRequestJson } from './intake/request-json';
 import { newRequestRecord, requestFinishedEvent } from './request-record';
-import { matchRoute } from './routes';
-import { buildUpstreamRuntimes, type UpstreamRuntime } from './upstream-runtime';
+import { matchRoute } from './intake/routes';
+import { buildUpstreamRuntimes, type UpstreamRuntime } from './upstreams/upstream-runtime';
 
 export type { ProxyRequestContext } from './exchange';
 

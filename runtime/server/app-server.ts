@@ -9,8 +9,8 @@ import type { ProxyMetrics } from '../ops/metrics';
 import type { RateLimiter } from '../ops/rate-limiter';
 import { requestIdFrom } from '../ops/request-id';
 import type { UsageTracker } from '../ops/usage-report';
-import { failoverHeaders } from '../proxy/failover-headers';
-import { ROUTES, routePath } from '../proxy/routes';
+import { failoverHeaders } from '../proxy/response/failover-headers';
+import { ROUTES, routePath } from '../proxy/intake/routes';
 
 /** Readiness as the server sees it; the drain flips `draining`. */
 export interface Lifecycle {

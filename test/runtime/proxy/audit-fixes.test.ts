@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { priceUsage } from '../../../runtime/core';
-import { formatCost } from '../../../runtime/proxy/response-commit';
+import { formatCost } from '../../../runtime/proxy/response/response-commit';
 import { DEFAULT_PRICING, HEADERS, PATHS } from '../../../src/contract';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, postJson, startMocks, startTestProxy, testConfig } from '../../support/proxy-harness';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
-import { dispatcherPlan, trustedCas } from '../../../runtime/proxy/upstream-pool';
+import { dispatcherPlan, trustedCas } from '../../../runtime/proxy/upstreams/upstream-pool';
 import { HEADERS, PATHS, parseProxyConfig } from '../../../src/contract';
 import { configFor, postJson, startMocks, startTestProxy, type TestProxy } from '../../support/proxy-harness';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HealthChecker } from '../../../runtime/proxy/health-checker';
-import type { UpstreamRuntime } from '../../../runtime/proxy/upstream-runtime';
+import { HealthChecker } from '../../../runtime/proxy/upstreams/health-checker';
+import type { UpstreamRuntime } from '../../../runtime/proxy/upstreams/upstream-runtime';
 
 /** An open-breaker upstream whose pool records each health check. */
 function fakeUpstream(name: string, checked: string[]): UpstreamRuntime {

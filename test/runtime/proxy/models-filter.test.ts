@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterModelList } from '../../../runtime/proxy/models-filter';
+import { filterModelList } from '../../../runtime/proxy/upstreams/models-filter';
 import { PATHS } from '../../../src/contract';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, startMocks, startTestProxy } from '../../support/proxy-harness';

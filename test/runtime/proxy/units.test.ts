@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStatus, parseRetryAfterMs } from '../../../runtime/proxy/failure-classifier';
-import { clientResponseHeaders, upstreamRequestHeaders } from '../../../runtime/proxy/forward-headers';
-import { matchRoute } from '../../../runtime/proxy/routes';
-import { SseUsageFilter } from '../../../runtime/proxy/sse-usage-filter';
-import { bypassesProxy } from '../../../runtime/proxy/upstream-pool';
+import { classifyStatus, parseRetryAfterMs } from '../../../runtime/proxy/attempts/failure-classifier';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../../../runtime/proxy/upstreams/forward-headers';
+import { matchRoute } from '../../../runtime/proxy/intake/routes';
+import { SseUsageFilter } from '../../../runtime/proxy/response/sse-usage-filter';
+import { bypassesProxy } from '../../../runtime/proxy/upstreams/upstream-pool';
 
 describe('SseUsageFilter', () => {
   it('joins events split across chunks, records usage and strips the usage-only chunk', () => {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { priceUsage } from '../../../runtime/core/pricing';
 import { NO_EVENTS, type ProxyEvents } from '../../../runtime/events';
-import { sseErrorEvent } from '../../../runtime/proxy/sse-usage-filter';
+import { sseErrorEvent } from '../../../runtime/proxy/response/sse-usage-filter';
 import type { EngineFactoryOptions, EnginePort, RequestContext, UpstreamStatusView } from '../../../runtime/server/engine-port';
 import type { ProxyConfig } from '../../../src/contract';
 

@@ -1,13 +1,13 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { priceUsage } from '../core';
-import type { AttemptOutcome } from '../events';
-import { reportOutcome } from './breaker-verdict';
-import type { Exchange } from './exchange';
-import { AttemptAbort, classifyError } from './failure-classifier';
+import { priceUsage } from '../../core';
+import type { AttemptOutcome } from '../../events';
+import { reportOutcome } from '../attempts/breaker-verdict';
+import type { Exchange } from '../exchange';
+import { AttemptAbort, classifyError } from '../attempts/failure-classifier';
 import { SseUsageFilter, sseErrorEvent } from './sse-usage-filter';
-import type { Committable } from './upstream-attempt';
-import { waitDrain } from './waits';
+import type { Committable } from '../attempts/upstream-attempt';
+import { waitDrain } from '../attempts/waits';
 
 /**
  * The life of one stream to a client: relays the upstream's SSE events as

@@ -1,16 +1,16 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { HEADERS, PATHS } from '../../src/contract';
-import { priceUsage } from '../core';
-import { reportOutcome } from './breaker-verdict';
-import type { Exchange } from './exchange';
+import { HEADERS, PATHS } from '../../../src/contract';
+import { priceUsage } from '../../core';
+import { reportOutcome } from '../attempts/breaker-verdict';
+import type { Exchange } from '../exchange';
 import { proxyResponseHeaders } from './failover-headers';
-import { classifyStatus } from './failure-classifier';
-import { clientResponseHeaders } from './forward-headers';
-import { filterModelList } from './models-filter';
+import { classifyStatus } from '../attempts/failure-classifier';
+import { clientResponseHeaders } from '../upstreams/forward-headers';
+import { filterModelList } from '../upstreams/models-filter';
 import { relayStream } from './stream-relay';
 import { usageOfJson } from './token-usage';
-import type { Committable } from './upstream-attempt';
-import { waitDrain } from './waits';
+import type { Committable } from '../attempts/upstream-attempt';
+import { waitDrain } from '../attempts/waits';
 
 /**
  * Sends the committed upstream response to the client with the failover

@@ -1,4 +1,4 @@
-import type { AttemptOutcome } from '../events';
+import type { AttemptOutcome } from '../../events';
 
 /** Outcome of an upstream HTTP status: only 5xx and 429 count against an upstream. */
 export function classifyStatus(status: number): AttemptOutcome {

@@ -1,5 +1,5 @@
-import type { ProxyRoute } from './routes';
-import type { UpstreamRuntime } from './upstream-runtime';
+import type { ProxyRoute } from '../intake/routes';
+import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /** The body sent to one upstream, and whether the proxy asked for usage the client did not. */
 export interface UpstreamBody {

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { HEADERS } from '../../src/contract';
-import { ExponentialBackoff, type BreakerPermit } from '../core';
+import { HEADERS } from '../../../src/contract';
+import { ExponentialBackoff, type BreakerPermit } from '../../core';
 import { answerExhausted, type LastFailure } from './attempts-exhausted';
-import type { Exchange } from './exchange';
-import { failRequest } from './failover-headers';
+import type { Exchange } from '../exchange';
+import { failRequest } from '../response/failover-headers';
 import { AttemptAbort, isUpstreamFailure } from './failure-classifier';
-import { commitResponse } from './response-commit';
+import { commitResponse } from '../response/response-commit';
 import { attemptUpstream } from './upstream-attempt';
-import type { UpstreamRuntime } from './upstream-runtime';
+import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 import { sleep } from './waits';
 
 /**

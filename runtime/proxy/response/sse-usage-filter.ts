@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { TokenUsage } from '../events';
+import type { TokenUsage } from '../../events';
 import { tokenUsageOf } from './token-usage';
-import { openAIErrorBody } from '../http/openai-error';
+import { openAIErrorBody } from '../../http/openai-error';
 
 /**
  * Splits an upstream SSE byte stream into whole events, notes the `usage`

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { HEADERS } from '../../src/contract';
+import { HEADERS } from '../../../src/contract';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and others a proxy must not pass on. */
 const HOP_BY_HOP = new Set([

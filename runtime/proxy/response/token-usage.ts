@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../events';
+import type { TokenUsage } from '../../events';
 
 /** The token counts of an OpenAI `usage` object (`prompt_tokens` / `completion_tokens`), if it is one. */
 export function tokenUsageOf(usage: unknown): TokenUsage | undefined {

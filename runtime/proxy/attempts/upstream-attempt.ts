@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { BreakerPermit } from '../core';
-import type { AttemptOutcome } from '../events';
+import type { BreakerPermit } from '../../core';
+import type { AttemptOutcome } from '../../events';
 import { recordLatency, reportOutcome } from './breaker-verdict';
-import type { Exchange } from './exchange';
+import type { Exchange } from '../exchange';
 import { AttemptAbort, classifyError, classifyStatus, parseRetryAfterMs } from './failure-classifier';
-import { upstreamRequestHeaders } from './forward-headers';
+import { upstreamRequestHeaders } from '../upstreams/forward-headers';
 import { upstreamBody } from './upstream-body';
-import type { UpstreamRuntime } from './upstream-runtime';
+import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /** An upstream response whose headers (and, for streams, first chunk) arrived: ready to go to the client. */
 export interface Committable {

@@ -1,5 +1,5 @@
-import type { Exchange } from './exchange';
-import { failRequest } from './failover-headers';
+import type { Exchange } from '../exchange';
+import { failRequest } from '../response/failover-headers';
 import { readBoundedBody } from './request-body';
 
 /**

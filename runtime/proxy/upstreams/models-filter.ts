@@ -1,4 +1,4 @@
-import type { UpstreamConfig } from '../../src/contract';
+import type { UpstreamConfig } from '../../../src/contract';
 
 /**
  * Filters a `GET /v1/models` list body to the models some upstream serves:

@@ -1,4 +1,4 @@
-import { PATHS } from '../../src/contract';
+import { PATHS } from '../../../src/contract';
 
 /** A proxied route: method, the path under the upstream's base URL, and what its body may do. */
 export interface ProxyRoute {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Dispatcher, Pool, ProxyAgent } from 'undici';
-import type { ProxyConfig, UpstreamConfig } from '../../src/contract';
+import type { ProxyConfig, UpstreamConfig } from '../../../src/contract';
 
 /** True when `host` matches a `NO_PROXY` list (`*`, exact host, or a domain suffix). */
 export function bypassesProxy(host: string, noProxy: string | undefined): boolean {

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ProxyRequestContext } from './exchange';
-import type { RequestRecord } from './request-record';
-import { HEADERS } from '../../src/contract';
-import { sendOpenAIError } from '../http/openai-error';
+import type { ProxyRequestContext } from '../exchange';
+import type { RequestRecord } from '../request-record';
+import { HEADERS } from '../../../src/contract';
+import { sendOpenAIError } from '../../http/openai-error';
 
 /**
  * The headers every response of the proxy port carries (issue 3): which

@@ -1,7 +1,7 @@
-import type { AttemptOutcome } from '../events';
-import type { Exchange } from './exchange';
-import { failRequest } from './failover-headers';
-import type { UpstreamRuntime } from './upstream-runtime';
+import type { AttemptOutcome } from '../../events';
+import type { Exchange } from '../exchange';
+import { failRequest } from '../response/failover-headers';
+import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /** The last failed attempt of a request. */
 export interface LastFailure {

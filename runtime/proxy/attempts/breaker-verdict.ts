@@ -1,7 +1,7 @@
-import type { BreakerPermit } from '../core';
-import type { AttemptOutcome } from '../events';
+import type { BreakerPermit } from '../../core';
+import type { AttemptOutcome } from '../../events';
 import { isUpstreamFailure } from './failure-classifier';
-import type { UpstreamRuntime } from './upstream-runtime';
+import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /** Weight of the newest sample in an upstream's latency EWMA. */
 const EWMA_ALPHA = 0.2;
