@@ -1,10 +1,10 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ScalingBehavior, ScalingPolicyType } from '../autoscaling';
-import { METRICS } from '../contract';
-import { checkScalingBehavior } from '../scaling-behavior-check';
 import { objectMeta } from './object-meta';
 import { checkDuration, labelSelector, promDuration } from './promql';
+import { ScalingBehavior, ScalingPolicyType } from '../autoscaling/autoscaling';
+import { checkScalingBehavior } from '../autoscaling/private/scaling-behavior-check';
+import { METRICS } from '../contract';
 import * as keda from '../imports/keda.sh';
 
 /**

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { synthProxy } from './helpers';
 import { ProxyRuntime } from '../../src';
 
-vi.mock('../../src/runtime-bundle', () => ({
+vi.mock('../../src/proxy-runtime/private/runtime-bundle', () => ({
   loadGzippedBundle: () => ({ gzip: Buffer.alloc(1024 * 1024), sha256: 'f'.repeat(64) }),
 }));
 

@@ -13,7 +13,7 @@ import {
   SecretKeyRef, Upstream, WhenUnsatisfiable,
 } from '../../src';
 import { CONFIG_FILE, ENV, parseProxyConfig, RUNTIME_BUNDLE } from '../../src/contract';
-import { loadGzippedBundle } from '../../src/runtime-bundle';
+import { loadGzippedBundle } from '../../src/proxy-runtime/private/runtime-bundle';
 
 /** A configuration that sets every prop. */
 function fullyCustomized() {

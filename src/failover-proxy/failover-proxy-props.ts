@@ -1,0 +1,329 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { FailoverProxy } from './failover-proxy';
+import { NetworkPeer } from './network-peer';
+import { Autoscaling } from '../autoscaling/autoscaling';
+import { FailoverMonitoringOptions } from '../observability';
+import { WhenUnsatisfiable } from './zone-spread';
+import { ProxyRuntime } from '../proxy-runtime/proxy-runtime';
+import { SecretKeyRef } from '../secret-key-ref/secret-key-ref';
+import { Upstream } from '../upstream/upstream';
+
+/** Price of one model in USD per 1M tokens. */
+export interface ModelPrice {
+  /** Model name as clients send it. */
+  readonly model: string;
+  /** USD per 1M input (prompt) tokens. */
+  readonly inputPerMillionUsd: number;
+  /** USD per 1M output (completion) tokens. */
+  readonly outputPerMillionUsd: number;
+}
+
+/** Log level of the proxy. */
+export enum LogLevel {
+  /** Only fatal errors. */
+  FATAL = 'fatal',
+  /** Errors. */
+  ERROR = 'error',
+  /** Warnings and errors (e.g. circuit breaker transitions, config warnings). */
+  WARN = 'warn',
+  /** Also one line per request and the lifecycle events (the default). */
+  INFO = 'info',
+  /** Also debug detail. */
+  DEBUG = 'debug',
+  /** The most verbose level. */
+  TRACE = 'trace',
+  /** No logs at all. */
+  SILENT = 'silent',
+}
+
+/** What happens to running pods when the config ConfigMap changes. */
+export enum ConfigRollout {
+  /** Nothing: the proxy hot-reloads the mounted config.yaml (default). */
+  HOT_RELOAD = 'hot-reload',
+  /** A checksum annotation on the pod template rolls the pods on every change. */
+  ROLLING_RESTART = 'rolling-restart',
+}
+
+/** Props of {@link FailoverProxy}. */
+export interface FailoverProxyProps {
+  /**
+   * Name of the Deployment, its ServiceAccount, PDB, NetworkPolicy and the `app` label:
+   * a DNS label (at most 63 characters of `a-z`, `0-9`, `-`).
+   * @default 'holysheep-ai-proxy'
+   */
+  readonly name?: string;
+  /**
+   * Name of the Service: a DNS-1035 label (at most 63 characters, starting with a letter).
+   * @default 'holysheep-ai-service'
+   */
+  readonly serviceName?: string;
+  /**
+   * Name of the HorizontalPodAutoscaler (a DNS subdomain).
+   * @default 'holysheep-ai-hpa'
+   */
+  readonly hpaName?: string;
+  /**
+   * Name of the ConfigMap holding config.yaml (a DNS subdomain).
+   * @default 'holysheep-config'
+   */
+  readonly configMapName?: string;
+  /**
+   * Upstreams, tried in list order unless an upstream sets `priority`.
+   * @default - the seed's HolySheep regions: Asia-Pacific, US, EU
+   */
+  readonly upstreams?: Upstream[];
+  /**
+   * API key used by every upstream that sets none (env `HOLYSHEEP_API_KEY`).
+   * @default - Secret `holysheep-credentials`, key `api-key` (must exist)
+   */
+  readonly apiKey?: SecretKeyRef;
+  /**
+   * Client keys the proxy accepts as `Authorization: Bearer` (env `PROXY_API_KEYS`, comma separated).
+   * @default - the proxy accepts any caller that the NetworkPolicy lets in
+   */
+  readonly clientKeys?: SecretKeyRef;
+  /**
+   * PEM bundle of extra CAs trusted for upstream TLS (corporate egress).
+   * @default - the system CAs only
+   */
+  readonly caBundle?: SecretKeyRef;
+  /**
+   * Corporate HTTPS proxy for upstream calls, e.g. `http://proxy.corp:3128`.
+   * @default - direct connections
+   */
+  readonly httpsProxy?: string;
+  /**
+   * Hosts that bypass `httpsProxy`.
+   * @default - none
+   */
+  readonly noProxy?: string[];
+  /**
+   * How the proxy's code reaches the pod.
+   * @default ProxyRuntime.bundled()
+   */
+  readonly runtime?: ProxyRuntime;
+  /**
+   * Replica count or autoscaler (HPA, or a KEDA ScaledObject created in `monitoringScope`).
+   * @default Autoscaling.horizontalPodAutoscaler()
+   */
+  readonly autoscaling?: Autoscaling;
+  /**
+   * Consecutive failures that open an upstream's circuit breaker.
+   * @default 5
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Time an opened breaker stays open before probing.
+   * @default Duration.seconds(60)
+   */
+  readonly recoveryTimeout?: Duration;
+  /**
+   * Upper bound of the breaker's open time, which grows after each failed probe.
+   * Must be at least `recoveryTimeout`.
+   * @default - Duration.seconds(300), or `recoveryTimeout` when that is longer
+   */
+  readonly maxRecoveryTimeout?: Duration;
+  /**
+   * Probes admitted at once in half-open.
+   * @default 3
+   */
+  readonly halfOpenMaxCalls?: number;
+  /**
+   * Extra attempts after the first.
+   * @default 3
+   */
+  readonly maxRetries?: number;
+  /**
+   * Per-try timeout until response headers.
+   * @default Duration.seconds(30)
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Deadline for the whole request, all attempts included.
+   * @default Duration.seconds(120)
+   */
+  readonly requestDeadline?: Duration;
+  /**
+   * Requests per minute per client key per pod; 0 disables.
+   * @default 1000
+   */
+  readonly rateLimitPerMinute?: number;
+  /**
+   * Prices per model.
+   * @default - the seed's four models (gpt-4.1, claude-sonnet-4.5, gemini-2.5-flash, deepseek-v3.2)
+   */
+  readonly pricing?: ModelPrice[];
+  /**
+   * Log level.
+   * @default LogLevel.INFO
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * After SIGTERM, how long the pod stays unready but serving before the listener closes.
+   * @default Duration.seconds(5)
+   */
+  readonly shutdownDelay?: Duration;
+  /**
+   * How long in-flight requests get to finish after that.
+   * @default Duration.seconds(25)
+   */
+  readonly drainTimeout?: Duration;
+  /**
+   * Pod termination grace period; must exceed shutdownDelay + drainTimeout.
+   * Whole seconds (a Kubernetes field).
+   * @default - shutdownDelay + drainTimeout + 10s, rounded up to whole seconds
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * Also emit the seed's env variables (HOLYSHEEP_PRIMARY_REGION, HOLYSHEEP_BACKUP_REGIONS,
+   * FAILURE_THRESHOLD, RECOVERY_TIMEOUT, MAX_RETRIES, RATE_LIMIT_PER_MINUTE).
+   * Env ranks above config.yaml, so these settings are then NOT hot-reloadable:
+   * changing them requires a rollout. The runtime then replaces the config.yaml upstreams
+   * with env upstreams named `primary`, `backup_1`, ... that all read `HOLYSHEEP_API_KEY`
+   * (emitted from the one key every upstream must share), serve every model and weigh 1:
+   * an upstream with `models`, a `weight` other than 1, its own `apiKey` or a priority
+   * shared with another upstream is refused.
+   * @default false
+   */
+  readonly seedEnvVars?: boolean;
+  /**
+   * What a config change does to running pods.
+   * @default ConfigRollout.HOT_RELOAD
+   */
+  readonly configRollout?: ConfigRollout;
+  /**
+   * CPU request in millicores.
+   * @default 250
+   */
+  readonly cpuRequestMillis?: number;
+  /**
+   * CPU limit in millicores.
+   * @default 1000
+   */
+  readonly cpuLimitMillis?: number;
+  /**
+   * Memory request in MiB.
+   * @default 512
+   */
+  readonly memoryRequestMebibytes?: number;
+  /**
+   * Memory limit in MiB.
+   * @default 1024
+   */
+  readonly memoryLimitMebibytes?: number;
+  /**
+   * Ephemeral storage request in MiB.
+   * @default 64
+   */
+  readonly ephemeralStorageRequestMebibytes?: number;
+  /**
+   * Ephemeral storage limit in MiB.
+   * @default 256
+   */
+  readonly ephemeralStorageLimitMebibytes?: number;
+  /**
+   * Largest difference of proxy pods between two zones.
+   * @default 1
+   */
+  readonly zoneMaxSkew?: number;
+  /**
+   * What the scheduler does when the zone spread cannot be met.
+   * @default WhenUnsatisfiable.SCHEDULE_ANYWAY
+   */
+  readonly zoneWhenUnsatisfiable?: WhenUnsatisfiable;
+  /**
+   * PodDisruptionBudget `minAvailable`; must be below the minimum replica count.
+   * @default - `maxUnavailable: 1` instead
+   * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+   */
+  readonly pdbMinAvailable?: number;
+  /**
+   * Create a NetworkPolicy.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Who may reach the API port 8080.
+   * @default - every pod in the cluster (NetworkPeer.anyNamespace())
+   */
+  readonly ingressPeers?: NetworkPeer[];
+  /**
+   * TCP ports the NetworkPolicy lets the proxy connect to (besides DNS), replacing
+   * the derived list. The default uses the ports written in the upstream URLs
+   * (443/80 when none); an in-cluster upstream reached through a Service
+   * (`http://vllm.inference.svc/v1`, port 80) needs the POD's port here instead,
+   * because NetworkPolicies match the port after the Service's translation.
+   * @default - the ports of the upstream URLs and of `httpsProxy`
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
+  readonly egressPorts?: number[];
+  /**
+   * Namespace of the cluster DNS pods that the NetworkPolicy lets the proxy query (UDP/TCP on `dnsPorts`).
+   * @default 'kube-system'
+   */
+  readonly dnsNamespace?: string;
+  /**
+   * Labels of the cluster DNS pods in `dnsNamespace` (CoreDNS keeps the `kube-dns` label on most distributions).
+   * @default { 'k8s-app': 'kube-dns' }
+   */
+  readonly dnsPodLabels?: { [key: string]: string };
+  /**
+   * Ports the NetworkPolicy lets the proxy send DNS queries to, over UDP and TCP each
+   * (integers 1-65535). OpenShift's DNS pods listen on 5353 (set `dnsNamespace:
+   * 'openshift-dns'`, `dnsPodLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }`,
+   * `dnsPorts: [5353]`).
+   * @default [53]
+   * @see https://docs.openshift.com/container-platform/latest/networking/dns-operator.html
+   */
+  readonly dnsPorts?: number[];
+  /**
+   * Extra CIDRs the NetworkPolicy lets the proxy send DNS queries to (on `dnsPorts`),
+   * besides the DNS pods. NodeLocal DNSCache answers on a link-local address that is
+   * not a pod, so its clusters need e.g. `['169.254.20.10/32']`.
+   * @default - none (only the DNS pods)
+   * @see https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+   */
+  readonly dnsIpBlocks?: string[];
+  /**
+   * Names of existing `kubernetes.io/dockerconfigjson` Secrets used to pull the
+   * image (a private registry for `ProxyRuntime.fromImage`, or a mirrored Node image).
+   * @default - none
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * Namespace whose pods may scrape the metrics port 9090 (a DNS label).
+   * @default 'monitoring'
+   */
+  readonly monitoringNamespace?: string;
+  /**
+   * Extra labels on every object and pod, in Kubernetes label syntax; `app` and
+   * `version` come from `name` and `version` and cannot be set here.
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+   * @default - `app` and `version` only
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Value of the seed's `version` label (a label value: at most 63 characters).
+   * @default 'v2.0'
+   */
+  readonly version?: string;
+  /**
+   * Observability to emit: ServiceMonitor or PodMonitor, PrometheusRule alerts,
+   * Grafana dashboard ConfigMap, prometheus-adapter rule. The dashboard becomes the
+   * child `Dashboard` of this proxy; the rest goes to `monitoringScope`. The adapter
+   * rule ConfigMap goes to `monitoringNamespace` unless its options name another.
+   * @default - no monitoring objects
+   */
+  readonly monitoring?: FailoverMonitoringOptions;
+  /**
+   * Where the objects that need CRDs (ServiceMonitor, PodMonitor, PrometheusRule,
+   * KEDA ScaledObject) or live in another namespace (prometheus-adapter rule) are
+   * created, e.g. a Chart written to a separate file so that `kubectl apply` of
+   * this proxy's file works on a cluster without those CRDs. They keep this proxy's
+   * namespace and names either way.
+   * @default - this proxy (the same chart)
+   */
+  readonly monitoringScope?: Construct;
+}

@@ -1,0 +1,134 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Autoscaling, AutoscalingKind } from '../autoscaling/autoscaling';
+import { CONFIG_FILE } from '../contract';
+import type { FailoverProxyProps } from './failover-proxy-props';
+import { FailoverDashboard, FailoverMonitoring, RequestRateScaledObject } from '../observability';
+import { renderProxyConfig } from './private/config-rendering';
+import { proxyNetworkPolicySpec } from './private/network-policy-spec';
+import { podDisruptionBudgetSpec } from './private/pod-disruption-budget';
+import { proxyDeploymentSpec } from './private/proxy-deployment';
+import { proxyEnv } from './private/proxy-env';
+import { addProxyObservability } from './private/proxy-observability';
+import { proxyServiceSpec } from './private/proxy-service';
+import { resolveProxySettings } from './private/proxy-settings';
+import { hpaSpec } from '../autoscaling/private/hpa-spec';
+import { runtimeConfigMapProps } from '../proxy-runtime/private/bundled-runtime';
+import { ProxyRuntime, ProxyRuntimeKind } from '../proxy-runtime/proxy-runtime';
+import { literalSecrets } from '../secret-key-ref/private/literal-secrets';
+import { Upstream } from '../upstream/upstream';
+
+const k8s = kplus.k8s;
+
+/**
+ * One cluster's deployment of the LLM API failover proxy: Deployment,
+ * Service, HPA, PDB, NetworkPolicy, ServiceAccount and the ConfigMap that
+ * holds config.yaml (hot-reloaded by the proxy); optionally its monitoring
+ * (ServiceMonitor/PodMonitor, PrometheusRule, Grafana dashboard,
+ * prometheus-adapter rule) and a KEDA ScaledObject instead of the HPA.
+ *
+ * Children, by id: `Secret-<name>` (one per `SecretKeyRef.fromLiteral`
+ * Secret), `Config`, `Runtime` (bundled runtime), `ServiceAccount`,
+ * `Resource` (the Deployment, the default child), `Service`, `Hpa`, `Pdb`,
+ * `Monitoring`, `Dashboard`, `ScaledObject` and `NetworkPolicy`, each only
+ * when its part is on. `Monitoring` and `ScaledObject` go under a construct
+ * named like this proxy in `monitoringScope` when that is another chart.
+ */
+export class FailoverProxy extends Construct {
+  /** Deployment name and `app` label. */
+  public readonly name: string;
+  /** Upstreams in the order given. */
+  public readonly upstreams: Upstream[];
+  /** The autoscaling choice. */
+  public readonly autoscaling: Autoscaling;
+  /** The runtime delivery. */
+  public readonly runtime: ProxyRuntime;
+  /** Labels selecting the proxy's pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The rendered config.yaml. */
+  public readonly configYaml: string;
+  /** The Deployment. */
+  public readonly deployment: kplus.k8s.KubeDeployment;
+  /** The ClusterIP Service (port 80 → http, 9090 → metrics). */
+  public readonly service: kplus.k8s.KubeService;
+  /** The ConfigMap holding config.yaml. */
+  public readonly configMap: kplus.k8s.KubeConfigMap;
+  /** The immutable ConfigMap with the gzipped runtime (bundled runtime only). */
+  public readonly runtimeConfigMap?: kplus.k8s.KubeConfigMap;
+  /** The HorizontalPodAutoscaler (HPA autoscaling only). */
+  public readonly hpa?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
+  /** The PodDisruptionBudget. */
+  public readonly podDisruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /** The NetworkPolicy (unless disabled). */
+  public readonly networkPolicy?: kplus.k8s.KubeNetworkPolicy;
+  /** The pod's dedicated ServiceAccount. */
+  public readonly serviceAccount: kplus.k8s.KubeServiceAccount;
+  /** Secrets created from explicit literals (empty unless `SecretKeyRef.fromLiteral` was used). */
+  public readonly secrets: kplus.k8s.KubeSecret[];
+  /** The Service's in-cluster DNS name (without namespace suffix). */
+  public readonly serviceName: string;
+  /**
+   * The ServiceMonitor / PodMonitor, PrometheusRule and prometheus-adapter rule
+   * (when `monitoring` asks for any of them), created in `monitoringScope`.
+   */
+  public readonly monitoring?: FailoverMonitoring;
+  /** The Grafana dashboard ConfigMap (when `monitoring` is set and its `dashboard` is not false). */
+  public readonly dashboard?: FailoverDashboard;
+  /** The KEDA ScaledObject (KEDA autoscaling only), created in `monitoringScope`. */
+  public readonly scaledObject?: RequestRateScaledObject;
+
+  constructor(scope: Construct, id: string, props: FailoverProxyProps = {}) {
+    super(scope, id);
+    const settings = resolveProxySettings(props);
+    this.name = settings.name;
+    this.serviceName = settings.serviceName;
+    this.upstreams = settings.upstreams;
+    this.autoscaling = settings.autoscaling;
+    this.runtime = settings.runtime;
+    this.selectorLabels = settings.selectorLabels;
+    const config = renderProxyConfig(settings, props);
+    this.configYaml = config.yaml;
+    const metadata = (name: string) => ({ name, labels: settings.labels });
+
+    this.secrets = [...literalSecrets([settings.apiKey, ...this.upstreams.map((u) => u.apiKey), props.clientKeys, props.caBundle])]
+      .map(([secretName, data]) => new k8s.KubeSecret(this, `Secret-${secretName}`, { metadata: metadata(secretName), type: 'Opaque', stringData: data }));
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(settings.configMapName),
+      data: { [CONFIG_FILE.fileName]: config.yaml },
+    });
+    if (this.runtime.kind === ProxyRuntimeKind.BUNDLED) {
+      this.runtimeConfigMap = new k8s.KubeConfigMap(this, 'Runtime', runtimeConfigMapProps(this.name, settings.labels));
+    }
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(this.name),
+      automountServiceAccountToken: false,
+    });
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: metadata(this.name),
+      spec: proxyDeploymentSpec(settings, config.yaml, {
+        serviceAccountName: this.serviceAccount.name,
+        env: proxyEnv(settings, config.apiKeyEnvs, props),
+        caBundle: props.caBundle,
+        runtimeConfigMapName: this.runtimeConfigMap?.name,
+      }),
+    });
+    this.service = new k8s.KubeService(this, 'Service', { metadata: metadata(this.serviceName), spec: proxyServiceSpec(this.selectorLabels) });
+    if (this.autoscaling.kind === AutoscalingKind.HORIZONTAL_POD_AUTOSCALER) {
+      this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', { metadata: metadata(settings.hpaName), spec: hpaSpec(this.autoscaling, this.deployment) });
+    }
+    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: metadata(this.name),
+      spec: podDisruptionBudgetSpec(this.selectorLabels, props.pdbMinAvailable),
+    });
+    const observability = addProxyObservability(this, props, settings);
+    this.monitoring = observability.monitoring;
+    this.dashboard = observability.dashboard;
+    this.scaledObject = observability.scaledObject;
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(this.name),
+        spec: proxyNetworkPolicySpec(props, this.upstreams, this.selectorLabels, settings.monitoringNamespace),
+      });
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Internal: renders the proxy's `config.yaml` from resolved construct props
+ * and validates it with the runtime's own zod schema (src/contract).
+ */
+import { stringify } from 'yaml';
+import { ApiKeyEnv, assignApiKeyEnvs } from './api-key-envs';
+import { CA_BUNDLE_PATH } from './ca-bundle';
+import { seedEnvSharedKey } from './legacy-env-vars';
+import { DEFAULT_PRICING, parseProxyConfig } from '../../contract';
+import type { FailoverProxyProps, ModelPrice } from '../failover-proxy-props';
+import type { ProxySettings } from './proxy-settings';
+
+/** The rendered, validated config file. @internal */
+export interface RenderedConfig {
+  /** The object written to config.yaml (before schema defaults). */
+  readonly input: Record<string, unknown>;
+  /** config.yaml text. */
+  readonly yaml: string;
+}
+
+/**
+ * Validates `input` with the runtime's schema and renders it as YAML.
+ * Throws with the runtime's field paths when the runtime would refuse it. @internal
+ */
+export function renderConfig(input: Record<string, unknown>): RenderedConfig {
+  const result = parseProxyConfig(input);
+  if (!result.ok) {
+    throw new Error(`the proxy would refuse the rendered config.yaml: ${result.errors.join('; ')}`);
+  }
+  const yaml = `# Rendered by cdk8s-ai-failover. Edits to this ConfigMap are hot-reloaded by the proxy.\n${stringify(input, { lineWidth: 0 })}`;
+  return { input, yaml };
+}
+
+/** The proxy's config.yaml and the env variables that carry the keys it names. @internal */
+export interface ProxyConfigFile extends RenderedConfig {
+  /** Env variables carrying upstream keys, the default key (`HOLYSHEEP_API_KEY`) first. */
+  readonly apiKeyEnvs: ApiKeyEnv[];
+}
+
+/**
+ * config.yaml of a proxy: upstreams (with the env variable of each key),
+ * breaker, retries, timeouts, rate limit, pricing, logging, lifecycle and
+ * egress. Throws naming the prop for a model priced twice, anything
+ * `seedEnvVars` cannot carry, or anything the runtime's schema refuses. @internal
+ */
+export function renderProxyConfig(settings: ProxySettings, props: FailoverProxyProps): ProxyConfigFile {
+  const { upstreams } = settings;
+  // with seedEnvVars the runtime's env upstreams read ENV.apiKey: the shared key must be emitted under that name
+  const keys = assignApiKeyEnvs(upstreams, props.seedEnvVars ? seedEnvSharedKey(upstreams, settings.apiKey) : settings.apiKey);
+  const input: Record<string, unknown> = {
+    upstreams: upstreams.map((upstream, index) => ({
+      name: upstream.name,
+      baseUrl: upstream.baseUrl,
+      priority: settings.priorities[index],
+      ...(upstream.weight !== 1 ? { weight: upstream.weight } : {}),
+      apiKeyEnv: keys.byUpstream.get(upstream.name),
+      ...(upstream.models.length > 0 ? { models: upstream.models } : {}),
+      ...(Object.keys(upstream.modelRewrites).length > 0 ? { modelRewrites: upstream.modelRewrites } : {}),
+    })),
+    circuitBreaker: {
+      failureThreshold: settings.failureThreshold,
+      recoveryTimeoutSeconds: settings.recoveryTimeoutSeconds,
+      maxRecoveryTimeoutSeconds: settings.maxRecoveryTimeoutSeconds,
+      halfOpenMaxCalls: settings.halfOpenMaxCalls,
+    },
+    retries: { maxRetries: settings.maxRetries },
+    timeouts: {
+      requestSeconds: settings.requestTimeoutSeconds,
+      deadlineSeconds: settings.requestDeadlineSeconds,
+    },
+    rateLimit: { requestsPerMinute: settings.rateLimitPerMinute },
+    pricing: pricingTable(props.pricing),
+    logging: { level: settings.logLevel },
+    lifecycle: { shutdownDelaySeconds: settings.shutdownDelaySeconds, drainTimeoutSeconds: settings.drainTimeoutSeconds },
+    ...egressSection(props),
+  };
+  return { ...renderConfig(input), apiKeyEnvs: keys.envs };
+}
+
+/** `pricing` of config.yaml (default: the runtime's DEFAULT_PRICING); throws on a model listed twice. */
+function pricingTable(prices: readonly ModelPrice[] | undefined): Record<string, { inputPerMillion: number; outputPerMillion: number }> {
+  const table: Record<string, { inputPerMillion: number; outputPerMillion: number }> = {};
+  const defaults = Object.entries(DEFAULT_PRICING)
+    .map(([model, p]) => ({ model, inputPerMillionUsd: p.inputPerMillion, outputPerMillionUsd: p.outputPerMillion }));
+  for (const price of prices ?? defaults) {
+    if (table[price.model]) {
+      throw new Error(`'pricing' must list each model once (received "${price.model}" twice)`);
+    }
+    table[price.model] = { inputPerMillion: price.inputPerMillionUsd, outputPerMillion: price.outputPerMillionUsd };
+  }
+  return table;
+}
+
+/** `{ egress }` when an HTTPS proxy, no-proxy hosts or a CA bundle is set, else `{}` (no empty section). */
+function egressSection(props: FailoverProxyProps): { egress?: Record<string, unknown> } {
+  const egress: Record<string, unknown> = {};
+  if (props.httpsProxy !== undefined) {
+    egress.httpsProxy = props.httpsProxy;
+  }
+  if (props.noProxy !== undefined && props.noProxy.length > 0) {
+    egress.noProxy = props.noProxy.join(',');
+  }
+  if (props.caBundle) {
+    egress.caBundlePath = CA_BUNDLE_PATH;
+  }
+  return Object.keys(egress).length > 0 ? { egress } : {};
+}

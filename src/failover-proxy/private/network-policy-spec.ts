@@ -1,0 +1,141 @@
+/**
+ * Internal: the proxy's NetworkPolicy: its props checked and defaulted
+ * (peers, egress ports, cluster DNS) and the rules they render.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import * as kplus from 'cdk8s-plus-28';
+import { PORTS } from '../../contract';
+import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../../private/k8s-names';
+import { urlPort } from '../../private/url-port';
+import { Upstream } from '../../upstream/upstream';
+import type { FailoverProxyProps } from '../failover-proxy-props';
+import { NetworkPeer } from '../network-peer';
+
+const port = (protocol: string, value: number): kplus.k8s.NetworkPolicyPort => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(value) });
+const namespaceNamed = (name: string): kplus.k8s.LabelSelector => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+
+/** Where the proxy may send DNS queries: the cluster DNS pods, extra CIDRs and the ports. @internal */
+export interface DnsPeer {
+  readonly namespace: string;
+  readonly podLabels: Record<string, string>;
+  /** UDP and TCP each. @default [53] */
+  readonly ports?: readonly number[];
+  /** Extra CIDR peers (NodeLocal DNSCache's link-local address). @default [] */
+  readonly ipBlocks?: readonly string[];
+}
+
+/**
+ * Throws unless `ports` is undefined or a non-empty list of ports (1-65535);
+ * messages name `prop`, and `emptyHint` says what to do instead of an empty list.
+ */
+function checkPortList(prop: string, ports: readonly number[] | undefined, emptyHint = ''): void {
+  if (ports === undefined) {
+    return;
+  }
+  if (ports.length === 0) {
+    throw new Error(`'${prop}' must list at least one port${emptyHint} (received [])`);
+  }
+  for (const p of ports) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) {
+      throw new Error(`'${prop}' must hold integers between 1 and 65535 (received ${p})`);
+    }
+  }
+}
+
+/** Throws unless `ports` is undefined or a non-empty list of ports (1-65535). @internal */
+export function checkDnsPorts(ports: readonly number[] | undefined): void {
+  checkPortList('dnsPorts', ports);
+}
+
+/** True for an IPv4 (`a.b.c.d/0-32`) or IPv6 (`addr/0-128`) CIDR. */
+function isCidr(cidr: string): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  if (!match) {
+    return false;
+  }
+  const prefix = Number(match[2]);
+  if (isIPv4(match[1])) {
+    return prefix <= 32;
+  }
+  return isIPv6(match[1]) && prefix <= 128;
+}
+
+/** Throws unless every entry of `cidrs` (if given) is an IPv4 or IPv6 CIDR. @internal */
+export function checkDnsIpBlocks(cidrs: readonly string[] | undefined): void {
+  for (const cidr of cidrs ?? []) {
+    if (typeof cidr !== 'string' || !isCidr(cidr)) {
+      throw new Error(`'dnsIpBlocks' must hold CIDRs such as 169.254.20.10/32 (received ${JSON.stringify(cidr)})`);
+    }
+  }
+}
+
+/** Throws unless `ports` is undefined or a non-empty list of TCP ports (1-65535). @internal */
+export function checkEgressPorts(ports: readonly number[] | undefined): void {
+  checkPortList('egressPorts', ports, ', or set \'networkPolicy\' to false');
+}
+
+/**
+ * The spec from FailoverProxy's props: `ingressPeers` (every namespace by
+ * default), `egressPorts` (default: the upstream URLs' ports and the
+ * `httpsProxy` port) and the cluster DNS (`dnsNamespace`, `dnsPodLabels`,
+ * `dnsPorts`, `dnsIpBlocks`).
+ * Throws naming the prop and the value for an empty peer list or a bad DNS
+ * namespace or label. @internal
+ */
+export function proxyNetworkPolicySpec(
+  props: FailoverProxyProps,
+  upstreams: readonly Upstream[],
+  selectorLabels: Record<string, string>,
+  monitoringNamespace: string,
+): kplus.k8s.NetworkPolicySpec {
+  const peers = props.ingressPeers ?? [NetworkPeer.anyNamespace()];
+  if (peers.length === 0) {
+    throw new Error('\'ingressPeers\' must name at least one peer, or set \'networkPolicy\' to false (received [])');
+  }
+  const egressPorts = props.egressPorts ?? upstreams.map((u) => u.port);
+  if (props.egressPorts === undefined && props.httpsProxy) {
+    egressPorts.push(urlPort(props.httpsProxy));
+  }
+  const dnsNamespace = checkDnsLabel('dnsNamespace', props.dnsNamespace ?? 'kube-system');
+  const dnsPodLabels = props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' };
+  for (const [key, value] of Object.entries(dnsPodLabels)) {
+    checkLabelKey('dnsPodLabels', key);
+    checkLabelValue(`dnsPodLabels.${key}`, value);
+  }
+  const dns: DnsPeer = { namespace: dnsNamespace, podLabels: dnsPodLabels, ports: props.dnsPorts, ipBlocks: props.dnsIpBlocks };
+  return networkPolicySpec(selectorLabels, peers, monitoringNamespace, egressPorts, dns);
+}
+
+/**
+ * Ingress to 8080 from `peers` and to 9090 from the monitoring namespace;
+ * egress to the cluster DNS (pods and extra CIDRs, UDP and TCP on each DNS
+ * port) and to the upstream (and HTTPS proxy) ports. @internal
+ */
+export function networkPolicySpec(
+  selectorLabels: Record<string, string>,
+  peers: readonly NetworkPeer[],
+  monitoringNamespace: string,
+  egressPorts: readonly number[],
+  dns: DnsPeer,
+): kplus.k8s.NetworkPolicySpec {
+  return {
+    podSelector: { matchLabels: { ...selectorLabels } },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [
+      { from: peers.map((p) => p._toKube()), ports: [port('TCP', PORTS.http)] },
+      { from: [{ namespaceSelector: namespaceNamed(monitoringNamespace) }], ports: [port('TCP', PORTS.metrics)] },
+    ],
+    egress: [
+      {
+        to: [
+          { namespaceSelector: namespaceNamed(dns.namespace), podSelector: { matchLabels: { ...dns.podLabels } } },
+          ...[...new Set(dns.ipBlocks ?? [])].map((cidr) => ({ ipBlock: { cidr } })),
+        ],
+        ports: [...new Set(dns.ports ?? [53])].sort((a, b) => a - b).flatMap((p) => [port('UDP', p), port('TCP', p)]),
+      },
+      { ports: [...new Set(egressPorts)].sort((a, b) => a - b).map((p) => port('TCP', p)) },
+    ],
+  };
+}

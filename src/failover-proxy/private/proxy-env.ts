@@ -1,0 +1,37 @@
+/**
+ * Internal: the proxy container's env. Keys come from Secrets (never values
+ * in the manifest); ports and the config path from the shared contract; with
+ * `seedEnvVars` also the seed's variables, which rank above config.yaml.
+ */
+import * as kplus from 'cdk8s-plus-28';
+import type { ApiKeyEnv } from './api-key-envs';
+import { CONFIG_FILE, ENV, PORTS } from '../../contract';
+import type { FailoverProxyProps } from '../failover-proxy-props';
+import { seedEnv } from './legacy-env-vars';
+import type { ProxySettings } from './proxy-settings';
+import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
+
+/**
+ * Upstream keys (the default key first), client keys, ports and config path,
+ * then the seed's variables when `seedEnvVars` is set. @internal
+ */
+export function proxyEnv(settings: ProxySettings, apiKeyEnvs: readonly ApiKeyEnv[], props: FailoverProxyProps): kplus.k8s.EnvVar[] {
+  const env = apiKeyEnvs.map((e) => secretEnv(e.envName, e.ref));
+  if (props.clientKeys) {
+    env.push(secretEnv(ENV.proxyApiKeys, props.clientKeys));
+  }
+  env.push(
+    { name: ENV.port, value: String(PORTS.http) },
+    { name: ENV.metricsPort, value: String(PORTS.metrics) },
+    { name: ENV.configPath, value: CONFIG_FILE.defaultPath },
+  );
+  if (props.seedEnvVars) {
+    env.push(...seedEnv(settings.upstreams, settings));
+  }
+  return env;
+}
+
+/** An env variable read from a Secret key (the pod does not start while it is missing). */
+function secretEnv(name: string, ref: SecretKeyRef): kplus.k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: false } } };
+}

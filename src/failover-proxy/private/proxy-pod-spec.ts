@@ -1,0 +1,92 @@
+/**
+ * Internal: the proxy's pod: the `ai-proxy` container (ports, probes,
+ * resources, hardened security context, read-only root with writable /tmp),
+ * the config and CA volumes, the bundled runtime's init container, the
+ * ServiceAccount without token and the zone spread.
+ */
+import * as kplus from 'cdk8s-plus-28';
+import { caBundleVolume } from './ca-bundle';
+import type { ProxySettings } from './proxy-settings';
+import { zoneSpread } from './zone-spread-rules';
+import { CONFIG_FILE, PATHS, PORT_NAMES, PORTS, RUNTIME_BUNDLE } from '../../contract';
+import { containerSecurityContext, podSecurityContext } from '../../private/pod-security';
+import { resourceRequirements } from '../../private/resource-requirements';
+import { bundledRuntimePod } from '../../proxy-runtime/private/bundled-runtime';
+import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
+
+/** Seed's probe timings. */
+const LIVENESS = { initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 };
+const READINESS = { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 };
+
+/** What the pod refers to besides the settings. @internal */
+export interface ProxyPodInputs {
+  /** The pod's ServiceAccount. */
+  readonly serviceAccountName: string;
+  /** The proxy container's env. */
+  readonly env: kplus.k8s.EnvVar[];
+  /** Extra CAs for upstream TLS, mounted at CA_BUNDLE_PATH. */
+  readonly caBundle?: SecretKeyRef;
+  /** The ConfigMap with the gzipped runtime (bundled runtime only). */
+  readonly runtimeConfigMapName?: string;
+}
+
+/** The pod spec of the proxy's Deployment. @internal */
+export function proxyPodSpec(settings: ProxySettings, inputs: ProxyPodInputs): kplus.k8s.PodSpec {
+  const image = settings.runtime.image;
+  const volumes: kplus.k8s.Volume[] = [
+    { name: 'config', configMap: { name: settings.configMapName } },
+    { name: 'tmp', emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString('64Mi') } },
+  ];
+  const mounts: kplus.k8s.VolumeMount[] = [
+    { name: 'config', mountPath: CONFIG_FILE.mountDir, readOnly: true },
+    { name: 'tmp', mountPath: '/tmp' },
+  ];
+  if (inputs.caBundle) {
+    const ca = caBundleVolume(inputs.caBundle);
+    volumes.push(ca.volume);
+    mounts.push(ca.mount);
+  }
+  const initContainers: kplus.k8s.Container[] = [];
+  if (inputs.runtimeConfigMapName !== undefined) {
+    const bundled = bundledRuntimePod(inputs.runtimeConfigMapName, image);
+    volumes.push(...bundled.volumes);
+    mounts.push(bundled.mount);
+    initContainers.push(bundled.initContainer);
+  }
+  const spread = zoneSpread(settings.selectorLabels, settings.zoneMaxSkew, settings.zoneWhenUnsatisfiable);
+  return {
+    serviceAccountName: inputs.serviceAccountName,
+    imagePullSecrets: settings.imagePullSecrets.length > 0 ? settings.imagePullSecrets.map((name) => ({ name })) : undefined,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds,
+    securityContext: podSecurityContext(),
+    initContainers: initContainers.length > 0 ? initContainers : undefined,
+    containers: [proxyContainer(settings, image, inputs.env, mounts)],
+    volumes,
+    affinity: spread.affinity,
+    topologySpreadConstraints: spread.topologySpreadConstraints,
+  };
+}
+
+/** The `ai-proxy` container: API and metrics ports, the seed's probes, resources and security. */
+function proxyContainer(settings: ProxySettings, image: string, env: kplus.k8s.EnvVar[], mounts: kplus.k8s.VolumeMount[]): kplus.k8s.Container {
+  const httpPort = kplus.k8s.IntOrString.fromNumber(PORTS.http);
+  return {
+    name: 'ai-proxy',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['node', `${RUNTIME_BUNDLE.appDir}/${RUNTIME_BUNDLE.fileName}`],
+    workingDir: RUNTIME_BUNDLE.appDir,
+    ports: [
+      { name: PORT_NAMES.http, containerPort: PORTS.http, protocol: 'TCP' },
+      { name: PORT_NAMES.metrics, containerPort: PORTS.metrics, protocol: 'TCP' },
+    ],
+    env,
+    resources: resourceRequirements(settings.resources),
+    livenessProbe: { httpGet: { path: PATHS.healthLive, port: httpPort }, ...LIVENESS },
+    readinessProbe: { httpGet: { path: PATHS.healthReady, port: httpPort }, ...READINESS },
+    securityContext: containerSecurityContext(),
+    volumeMounts: mounts,
+  };
+}

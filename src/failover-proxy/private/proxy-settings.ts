@@ -1,0 +1,167 @@
+/**
+ * Internal: FailoverProxy's props resolved once: defaults applied and every
+ * check that needs no other object run up front, in a fixed order, so that a
+ * bad prop fails `cdk8s synth` naming the prop and the value.
+ */
+import { Duration } from 'cdk8s';
+import { checkDnsIpBlocks, checkDnsPorts, checkEgressPorts } from './network-policy-spec';
+import { checkPdbMinAvailable } from './pod-disruption-budget';
+import { resolveResourceSizes } from './proxy-resources';
+import { Autoscaling } from '../../autoscaling/autoscaling';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkServiceName } from '../../private/k8s-names';
+import { checkInt, secondsOf, wholeSeconds } from '../../private/prop-checks';
+import type { ResourceSizes } from '../../private/resource-requirements';
+import { ProxyRuntime } from '../../proxy-runtime/proxy-runtime';
+import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
+import { resolvePriorities } from '../../upstream/private/upstream-priorities';
+import { HolySheepRegion, Upstream } from '../../upstream/upstream';
+import { ConfigRollout, FailoverProxyProps, LogLevel } from '../failover-proxy-props';
+import { WhenUnsatisfiable } from '../zone-spread';
+
+/** Default upper bound of the breaker's growing open time (the runtime's default). */
+const DEFAULT_MAX_RECOVERY_TIMEOUT_SECONDS = 300;
+/** Time the pod gets past shutdownDelay + drainTimeout when `terminationGracePeriod` is not set. */
+const GRACE_MARGIN_SECONDS = 10;
+
+/** The props of a FailoverProxy that more than one of its parts reads, resolved and checked. @internal */
+export interface ProxySettings {
+  /** Deployment, ServiceAccount, PDB and NetworkPolicy name; the `app` label. */
+  readonly name: string;
+  readonly serviceName: string;
+  readonly hpaName: string;
+  readonly configMapName: string;
+  /** Labels selecting the proxy's pods (`app`). */
+  readonly selectorLabels: Record<string, string>;
+  /** Labels of every object and pod: the extra `labels`, then `app` and `version`. */
+  readonly labels: Record<string, string>;
+  readonly monitoringNamespace: string;
+  readonly imagePullSecrets: string[];
+  readonly upstreams: Upstream[];
+  /** config.yaml priority of each upstream, in the order of `upstreams`. */
+  readonly priorities: number[];
+  readonly autoscaling: Autoscaling;
+  readonly runtime: ProxyRuntime;
+  /** The key of upstreams that set none. */
+  readonly apiKey: SecretKeyRef;
+  readonly failureThreshold: number;
+  readonly recoveryTimeoutSeconds: number;
+  readonly maxRecoveryTimeoutSeconds: number;
+  readonly halfOpenMaxCalls: number;
+  readonly maxRetries: number;
+  readonly requestTimeoutSeconds: number;
+  readonly requestDeadlineSeconds: number;
+  readonly rateLimitPerMinute: number;
+  readonly logLevel: LogLevel;
+  readonly shutdownDelaySeconds: number;
+  readonly drainTimeoutSeconds: number;
+  /** Whole seconds, greater than shutdownDelay + drainTimeout. */
+  readonly terminationGracePeriodSeconds: number;
+  readonly configRollout: ConfigRollout;
+  readonly resources: ResourceSizes;
+  readonly zoneMaxSkew: number;
+  readonly zoneWhenUnsatisfiable: WhenUnsatisfiable;
+}
+
+/** Resolves and checks `props`; throws naming the first bad prop and its value. @internal */
+export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
+  const name = checkDnsLabel('name', props.name ?? 'holysheep-ai-proxy');
+  const serviceName = checkServiceName('serviceName', props.serviceName ?? 'holysheep-ai-service');
+  const hpaName = checkDnsSubdomain('hpaName', props.hpaName ?? 'holysheep-ai-hpa');
+  const configMapName = checkDnsSubdomain('configMapName', props.configMapName ?? 'holysheep-config');
+  const version = checkLabelValue('version', props.version ?? 'v2.0');
+  checkExtraLabels(props.labels ?? {});
+  const monitoringNamespace = checkDnsLabel('monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
+  const imagePullSecrets = (props.imagePullSecrets ?? []).map((secret) => checkDnsSubdomain('imagePullSecrets', secret));
+  checkEgressPorts(props.egressPorts);
+  checkDnsPorts(props.dnsPorts);
+  checkDnsIpBlocks(props.dnsIpBlocks);
+  const upstreams = props.upstreams ?? [
+    Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC),
+    Upstream.holySheep(HolySheepRegion.US),
+    Upstream.holySheep(HolySheepRegion.EU),
+  ];
+  const autoscaling = props.autoscaling ?? Autoscaling.horizontalPodAutoscaler();
+  // config.yaml takes decimal seconds; Kubernetes fields take whole seconds (checked by prop name)
+  const shutdownDelaySeconds = secondsOf(props.shutdownDelay ?? Duration.seconds(5));
+  const drainTimeoutSeconds = secondsOf(props.drainTimeout ?? Duration.seconds(25));
+  const minGrace = shutdownDelaySeconds + drainTimeoutSeconds;
+  const terminationGracePeriodSeconds = props.terminationGracePeriod !== undefined
+    ? wholeSeconds('terminationGracePeriod', props.terminationGracePeriod)
+    : Math.ceil(minGrace) + GRACE_MARGIN_SECONDS;
+  const recoveryTimeoutSeconds = secondsOf(props.recoveryTimeout ?? Duration.seconds(60));
+  const maxRecoveryTimeoutSeconds = props.maxRecoveryTimeout !== undefined
+    ? secondsOf(props.maxRecoveryTimeout)
+    : Math.max(DEFAULT_MAX_RECOVERY_TIMEOUT_SECONDS, recoveryTimeoutSeconds);
+
+  const priorities = checkUpstreams(upstreams);
+  checkInt('failureThreshold', props.failureThreshold, 1);
+  checkInt('halfOpenMaxCalls', props.halfOpenMaxCalls, 1);
+  checkInt('maxRetries', props.maxRetries, 0);
+  checkInt('rateLimitPerMinute', props.rateLimitPerMinute, 0);
+  checkInt('zoneMaxSkew', props.zoneMaxSkew, 1);
+  if (terminationGracePeriodSeconds <= minGrace) {
+    throw new Error(`'terminationGracePeriod' (${terminationGracePeriodSeconds}s) must be greater than 'shutdownDelay' + 'drainTimeout' (${minGrace}s)`);
+  }
+  if (maxRecoveryTimeoutSeconds < recoveryTimeoutSeconds) {
+    throw new Error(`'maxRecoveryTimeout' (${maxRecoveryTimeoutSeconds}s) must be >= 'recoveryTimeout' (${recoveryTimeoutSeconds}s)`);
+  }
+  checkPdbMinAvailable(props.pdbMinAvailable, autoscaling.minReplicas);
+
+  return {
+    name,
+    serviceName,
+    hpaName,
+    configMapName,
+    selectorLabels: { app: name },
+    labels: { ...(props.labels ?? {}), app: name, version },
+    monitoringNamespace,
+    imagePullSecrets,
+    upstreams,
+    priorities,
+    autoscaling,
+    runtime: props.runtime ?? ProxyRuntime.bundled(),
+    apiKey: props.apiKey ?? SecretKeyRef.fromSecret('holysheep-credentials', 'api-key'),
+    failureThreshold: props.failureThreshold ?? 5,
+    recoveryTimeoutSeconds,
+    maxRecoveryTimeoutSeconds,
+    halfOpenMaxCalls: props.halfOpenMaxCalls ?? 3,
+    maxRetries: props.maxRetries ?? 3,
+    requestTimeoutSeconds: secondsOf(props.requestTimeout ?? Duration.seconds(30)),
+    requestDeadlineSeconds: secondsOf(props.requestDeadline ?? Duration.seconds(120)),
+    rateLimitPerMinute: props.rateLimitPerMinute ?? 1000,
+    logLevel: props.logLevel ?? LogLevel.INFO,
+    shutdownDelaySeconds,
+    drainTimeoutSeconds,
+    terminationGracePeriodSeconds,
+    configRollout: props.configRollout ?? ConfigRollout.HOT_RELOAD,
+    resources: resolveResourceSizes(props),
+    zoneMaxSkew: props.zoneMaxSkew ?? 1,
+    zoneWhenUnsatisfiable: props.zoneWhenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY,
+  };
+}
+
+/** Throws unless every extra label is valid Kubernetes label syntax and none is `app` or `version`. */
+function checkExtraLabels(labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    checkLabelKey('labels', key);
+    checkLabelValue(`labels.${key}`, value);
+    if (key === 'app' || key === 'version') {
+      throw new Error(`'labels' must not set "${key}" (it comes from '${key === 'app' ? 'name' : 'version'}') (received "${key}": "${value}")`);
+    }
+  }
+}
+
+/** Throws on an empty list or a repeated name; returns the resolved priorities. */
+function checkUpstreams(upstreams: readonly Upstream[]): number[] {
+  if (upstreams.length === 0) {
+    throw new Error('\'upstreams\' must contain at least one upstream (received [])');
+  }
+  const seen = new Set<string>();
+  for (const upstream of upstreams) {
+    if (seen.has(upstream.name)) {
+      throw new Error(`'upstreams' must have unique names (received "${upstream.name}" twice)`);
+    }
+    seen.add(upstream.name);
+  }
+  return resolvePriorities(upstreams);
+}

@@ -1,0 +1,2 @@
+/** MultiRegionFailover: one chart (one file) per region, each with a FailoverProxy. */
+export * from './multi-region-failover';

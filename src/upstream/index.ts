@@ -1,0 +1,2 @@
+/** Upstream: the provider regions a proxy fails over between. */
+export * from './upstream';
