@@ -7,6 +7,14 @@
  */
 import { z } from 'zod';
 import { ENV, PORTS } from './constants';
+import {
+  CIRCUIT_BREAKER_DEFAULTS,
+  CLIENT_KEY_MIN_LENGTH,
+  LIFECYCLE_DEFAULTS,
+  RATE_LIMIT_DEFAULTS,
+  RETRIES_DEFAULTS,
+  TIMEOUTS_DEFAULTS,
+} from './defaults';
 
 /** Prices in USD per 1M tokens. */
 const modelPriceSchema = z.strictObject({
@@ -57,39 +65,39 @@ export const upstreamSchema = z.strictObject({
 });
 
 export const circuitBreakerSchema = z.strictObject({
-  failureThreshold: z.number().int().min(1).default(5).describe('Consecutive failures that open the breaker.'),
-  recoveryTimeoutSeconds: z.number().positive().default(60).describe('Seconds an opened breaker stays open before it lets probes through.'),
-  halfOpenMaxCalls: z.number().int().min(1).default(3).describe('Probes admitted at once in half-open; that many successes close it.'),
-  failureRateThreshold: z.number().gt(0).max(1).default(0.5).describe('Failure ratio over the sliding window that opens the breaker (0 < r <= 1).'),
-  slidingWindowSeconds: z.number().positive().default(30).describe('Length of the sliding window for the failure rate, in seconds.'),
-  minimumCalls: z.number().int().min(1).default(20).describe('Calls in the window before the failure rate may open the breaker.'),
-  openBackoffMultiplier: z.number().min(1).default(2).describe('Each failed probe multiplies the open time by this factor.'),
-  maxRecoveryTimeoutSeconds: z.number().positive().default(300).describe('Upper bound of the growing open time, in seconds.'),
+  failureThreshold: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.failureThreshold).describe('Consecutive failures that open the breaker.'),
+  recoveryTimeoutSeconds: z.number().positive().default(CIRCUIT_BREAKER_DEFAULTS.recoveryTimeoutSeconds).describe('Seconds an opened breaker stays open before it lets probes through.'),
+  halfOpenMaxCalls: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.halfOpenMaxCalls).describe('Probes admitted at once in half-open; that many successes close it.'),
+  failureRateThreshold: z.number().gt(0).max(1).default(CIRCUIT_BREAKER_DEFAULTS.failureRateThreshold).describe('Failure ratio over the sliding window that opens the breaker (0 < r <= 1).'),
+  slidingWindowSeconds: z.number().positive().default(CIRCUIT_BREAKER_DEFAULTS.slidingWindowSeconds).describe('Length of the sliding window for the failure rate, in seconds.'),
+  minimumCalls: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.minimumCalls).describe('Calls in the window before the failure rate may open the breaker.'),
+  openBackoffMultiplier: z.number().min(1).default(CIRCUIT_BREAKER_DEFAULTS.openBackoffMultiplier).describe('Each failed probe multiplies the open time by this factor.'),
+  maxRecoveryTimeoutSeconds: z.number().positive().default(CIRCUIT_BREAKER_DEFAULTS.maxRecoveryTimeoutSeconds).describe('Upper bound of the growing open time, in seconds.'),
 });
 
 export const retriesSchema = z.strictObject({
-  maxRetries: z.number().int().min(0).max(20).default(3).describe('Extra attempts after the first (seed: MAX_RETRIES).'),
-  baseDelayMs: z.number().int().min(0).default(100).describe('First backoff step between attempts on the same upstream, in ms (full jitter).'),
-  maxDelayMs: z.number().int().min(0).default(2000).describe('Upper bound of one backoff delay, in ms.'),
-  maxRetryAfterSeconds: z.number().positive().default(30).describe('Cap on an upstream\'s `Retry-After`, in seconds.'),
-  budgetRatio: z.number().min(0).max(1).default(0.2).describe('Retries may add at most this share of requests under a sustained outage.'),
-  minRetriesPerSecond: z.number().min(0).default(10).describe('Retries per second always allowed, whatever the ratio.'),
+  maxRetries: z.number().int().min(0).max(20).default(RETRIES_DEFAULTS.maxRetries).describe('Extra attempts after the first (seed: MAX_RETRIES).'),
+  baseDelayMs: z.number().int().min(0).default(RETRIES_DEFAULTS.baseDelayMs).describe('First backoff step between attempts on the same upstream, in ms (full jitter).'),
+  maxDelayMs: z.number().int().min(0).default(RETRIES_DEFAULTS.maxDelayMs).describe('Upper bound of one backoff delay, in ms.'),
+  maxRetryAfterSeconds: z.number().positive().default(RETRIES_DEFAULTS.maxRetryAfterSeconds).describe('Cap on an upstream\'s `Retry-After`, in seconds.'),
+  budgetRatio: z.number().min(0).max(1).default(RETRIES_DEFAULTS.budgetRatio).describe('Retries may add at most this share of requests under a sustained outage.'),
+  minRetriesPerSecond: z.number().min(0).default(RETRIES_DEFAULTS.minRetriesPerSecond).describe('Retries per second always allowed, whatever the ratio.'),
 });
 
 export const timeoutsSchema = z.strictObject({
-  connectSeconds: z.number().positive().default(5).describe('TCP/TLS connect timeout per try, in seconds.'),
-  requestSeconds: z.number().positive().default(30).describe('Per-try timeout until response headers (seed: timeout 30), in seconds.'),
-  deadlineSeconds: z.number().positive().default(120).describe('One deadline for the whole request, all attempts included, in seconds.'),
-  firstTokenSeconds: z.number().positive().default(30).describe('Streams: time allowed until the first body chunk, in seconds.'),
-  streamIdleSeconds: z.number().positive().default(60).describe('Streams: longest silence between two chunks, in seconds.'),
+  connectSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.connectSeconds).describe('TCP/TLS connect timeout per try, in seconds.'),
+  requestSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.requestSeconds).describe('Per-try timeout until response headers (seed: timeout 30), in seconds.'),
+  deadlineSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.deadlineSeconds).describe('One deadline for the whole request, all attempts included, in seconds.'),
+  firstTokenSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.firstTokenSeconds).describe('Streams: time allowed until the first body chunk, in seconds.'),
+  streamIdleSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.streamIdleSeconds).describe('Streams: longest silence between two chunks, in seconds.'),
 });
 
 export const rateLimitSchema = z.strictObject({
-  requestsPerMinute: z.number().int().min(0).default(1000).describe('Requests per minute per client key (or remote address) per pod; 0 disables.'),
+  requestsPerMinute: z.number().int().min(0).default(RATE_LIMIT_DEFAULTS.requestsPerMinute).describe('Requests per minute per client key (or remote address) per pod; 0 disables.'),
 });
 
 export const authSchema = z.strictObject({
-  clientKeys: z.array(z.string().min(8)).default([]).describe('Client keys accepted as `Authorization: Bearer <key>`; empty leaves the proxy open.'),
+  clientKeys: z.array(z.string().min(CLIENT_KEY_MIN_LENGTH)).default([]).describe('Client keys accepted as `Authorization: Bearer <key>`; empty leaves the proxy open.'),
   clientKeysFile: z.string().min(1).optional().describe('A file (e.g. a mounted Secret) with one client key per line.'),
 });
 
@@ -117,8 +125,8 @@ export const serverSchema = z.strictObject({
 });
 
 export const lifecycleSchema = z.strictObject({
-  shutdownDelaySeconds: z.number().min(0).default(5).describe('After SIGTERM, seconds of unready-but-serving before the listener closes.'),
-  drainTimeoutSeconds: z.number().min(0).default(25).describe('Seconds in-flight requests and streams get to finish after that.'),
+  shutdownDelaySeconds: z.number().min(0).default(LIFECYCLE_DEFAULTS.shutdownDelaySeconds).describe('After SIGTERM, seconds of unready-but-serving before the listener closes.'),
+  drainTimeoutSeconds: z.number().min(0).default(LIFECYCLE_DEFAULTS.drainTimeoutSeconds).describe('Seconds in-flight requests and streams get to finish after that.'),
 });
 
 export const healthChecksSchema = z.strictObject({

@@ -4,3 +4,4 @@
  */
 export * from './constants';
 export * from './config-schema';
+export * from './defaults';

@@ -1,0 +1,53 @@
+/**
+ * The behavioural defaults the construct (src/) and the runtime (runtime/)
+ * share, written once: the zod schema (config-schema.ts) takes its
+ * `.default(...)` values from here, and FailoverProxy applies the same values
+ * to the props it renders into config.yaml. A test ties the three together.
+ *
+ * Internal to the package: not re-exported from src/index.ts.
+ */
+
+/** Per-upstream circuit breaker (config.yaml `circuitBreaker`). */
+export const CIRCUIT_BREAKER_DEFAULTS = {
+  failureThreshold: 5,
+  recoveryTimeoutSeconds: 60,
+  halfOpenMaxCalls: 3,
+  failureRateThreshold: 0.5,
+  slidingWindowSeconds: 30,
+  minimumCalls: 20,
+  openBackoffMultiplier: 2,
+  maxRecoveryTimeoutSeconds: 300,
+} as const;
+
+/** Retries, backoff and the retry budget (config.yaml `retries`). */
+export const RETRIES_DEFAULTS = {
+  maxRetries: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 2000,
+  maxRetryAfterSeconds: 30,
+  budgetRatio: 0.2,
+  minRetriesPerSecond: 10,
+} as const;
+
+/** Per-try timeouts and the whole-request deadline (config.yaml `timeouts`). */
+export const TIMEOUTS_DEFAULTS = {
+  connectSeconds: 5,
+  requestSeconds: 30,
+  deadlineSeconds: 120,
+  firstTokenSeconds: 30,
+  streamIdleSeconds: 60,
+} as const;
+
+/** Per-client rate limit (config.yaml `rateLimit`). */
+export const RATE_LIMIT_DEFAULTS = {
+  requestsPerMinute: 1000,
+} as const;
+
+/** SIGTERM drain timings (config.yaml `lifecycle`). */
+export const LIFECYCLE_DEFAULTS = {
+  shutdownDelaySeconds: 5,
+  drainTimeoutSeconds: 25,
+} as const;
+
+/** Shortest client key the runtime accepts (config.yaml `auth.clientKeys`, env `PROXY_API_KEYS`). */
+export const CLIENT_KEY_MIN_LENGTH = 8;
