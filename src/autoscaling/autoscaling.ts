@@ -1,28 +1,18 @@
-import { Duration } from 'cdk8s';
-import { secondsOf } from '../private/prop-checks';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { hpaSpec } from './private/hpa-spec';
 import { checkScalingBehavior } from './private/scaling-behavior-check';
+import { ScalingBehavior, ScalingPolicyType } from './scaling-rules';
+import { RequestRateScaledObject } from '../observability/request-rate-scaled-object';
+import { secondsOf } from '../private/prop-checks';
 
-/** One scaling policy of the HPA's `behavior`. */
-export enum ScalingPolicyType {
-  /** Change by a percentage of the current replicas. */
-  PERCENT = 'Percent',
-  /** Change by a number of pods. */
-  PODS = 'Pods',
-}
-
-/** Scale-up or scale-down behavior of a HorizontalPodAutoscaler. */
-export interface ScalingBehavior {
-  /**
-   * How long past recommendations are considered before scaling: whole seconds, 0s to 3600s.
-   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#stabilization-window
-   */
-  readonly stabilizationWindow: Duration;
-  /** Policy type. */
-  readonly policyType: ScalingPolicyType;
-  /** Amount (percent or pods) allowed per period. */
-  readonly value: number;
-  /** Period the amount applies to: whole seconds, 1s to 1800s. */
-  readonly period: Duration;
+/** What a KEDA ScaledObject needs to know about the proxy it scales. @internal */
+export interface ScaledObjectTarget {
+  readonly deploymentName: string;
+  readonly namespaceName?: string;
+  readonly name?: string;
+  readonly job?: string;
 }
 
 /** Props of {@link Autoscaling.horizontalPodAutoscaler}. */
@@ -170,7 +160,7 @@ export class Autoscaling {
   }
 
   private constructor(
-    /** Which choice this is. */
+    /** Which choice this is (for inspection; the choice renders itself). */
     public readonly kind: AutoscalingKind,
     /** Lowest replica count (the fixed count for FIXED). */
     public readonly minReplicas: number,
@@ -191,6 +181,27 @@ export class Autoscaling {
     /** Window of the request-rate query (KEDA only). */
     public readonly rateWindow: Duration | undefined,
   ) {}
+
+  /** @internal the Deployment's `replicas`: the fixed count, or undefined when an autoscaler owns it */
+  public _replicas(): number | undefined {
+    return this.kind === AutoscalingKind.FIXED ? this.minReplicas : undefined;
+  }
+
+  /** @internal adds the HorizontalPodAutoscaler of `target` (HPA choice only) */
+  public _addHpa(scope: Construct, id: string, metadata: ApiObjectMetadata, target: ApiObject): kplus.k8s.KubeHorizontalPodAutoscalerV2 | undefined {
+    if (this.kind !== AutoscalingKind.HORIZONTAL_POD_AUTOSCALER) {
+      return undefined;
+    }
+    return new kplus.k8s.KubeHorizontalPodAutoscalerV2(scope, id, { metadata, spec: hpaSpec(this, target) });
+  }
+
+  /** @internal adds the KEDA ScaledObject of `target` (KEDA choice only) */
+  public _addScaledObject(scope: () => Construct, id: string, target: ScaledObjectTarget): RequestRateScaledObject | undefined {
+    if (this.kind !== AutoscalingKind.KEDA) {
+      return undefined;
+    }
+    return new RequestRateScaledObject(scope(), id, { ...target, autoscaling: this });
+  }
 }
 
 /** Limits and targets shared by the HPA and KEDA choices, validated, defaults applied. */
@@ -215,10 +226,10 @@ function resolveScaling(props: HorizontalPodAutoscalingProps | KedaScaledObjectP
     throw new Error('\'cpuUtilizationPercent\' and \'requestsPerSecondPerPod\' must not both be 0 (received 0 and 0)');
   }
   const scaleUp = props.scaleUp ?? {
-    stabilizationWindow: Duration.seconds(0), policyType: ScalingPolicyType.PERCENT, value: 100, period: Duration.seconds(15),
+    stabilizationWindow: Duration.seconds(0), policies: [{ type: ScalingPolicyType.PERCENT, value: 100, period: Duration.seconds(15) }],
   };
   const scaleDown = props.scaleDown ?? {
-    stabilizationWindow: Duration.seconds(300), policyType: ScalingPolicyType.PERCENT, value: 10, period: Duration.seconds(60),
+    stabilizationWindow: Duration.seconds(300), policies: [{ type: ScalingPolicyType.PERCENT, value: 10, period: Duration.seconds(60) }],
   };
   checkScalingBehavior('scaleUp', scaleUp);
   checkScalingBehavior('scaleDown', scaleDown);

@@ -20,6 +20,8 @@ import {
 const modelPriceSchema = z.strictObject({
   inputPerMillion: z.number().min(0).describe('USD per 1M input (prompt) tokens.'),
   outputPerMillion: z.number().min(0).describe('USD per 1M output (completion) tokens.'),
+  cachedInputPerMillion: z.number().min(0).optional().describe('USD per 1M input tokens read from the provider\'s prompt cache (absent: `inputPerMillion`).'),
+  cacheWritePerMillion: z.number().min(0).optional().describe('USD per 1M input tokens written to the prompt cache (Anthropic `cache_creation_input_tokens`; absent: `inputPerMillion`).'),
 });
 
 /** The seed's four models and their USD prices per 1M tokens (2026). */
@@ -62,6 +64,8 @@ export const upstreamSchema = z.strictObject({
   models: z.array(z.string().min(1)).default([]).describe('Models this upstream serves; empty means every model.'),
   modelRewrites: z.record(z.string().min(1), z.string().min(1).describe('The model name this upstream is sent.')).default({}).describe('Model name rewrites (client\'s name → this upstream\'s name).'),
   includeUsage: z.boolean().default(true).describe('Ask for `stream_options.include_usage` on streams so they can be priced.'),
+  format: z.enum(['openai', 'anthropic']).default('openai').describe('API the upstream speaks: `openai` (Chat Completions, Responses, Completions, Embeddings) or `anthropic` (Messages: `POST {baseUrl}/messages`, key as `x-api-key`).'),
+  anthropicVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2023-06-01').default('2023-06-01').describe('`anthropic` upstreams: the `anthropic-version` sent when the client sent none.'),
 });
 
 export const circuitBreakerSchema = z.strictObject({
@@ -90,6 +94,7 @@ export const timeoutsSchema = z.strictObject({
   deadlineSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.deadlineSeconds).describe('One deadline for the whole request, all attempts included, in seconds.'),
   firstTokenSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.firstTokenSeconds).describe('Streams: time allowed until the first body chunk, in seconds.'),
   streamIdleSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.streamIdleSeconds).describe('Streams: longest silence between two chunks, in seconds.'),
+  clientWriteSeconds: z.number().positive().default(30).describe('Streams: longest wait for a client that stopped reading (backpressure) before the stream ends and its upstream request is aborted, in seconds.'),
 });
 
 export const rateLimitSchema = z.strictObject({
@@ -104,6 +109,8 @@ export const authSchema = z.strictObject({
 export const limitsSchema = z.strictObject({
   maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024).describe('Largest request body accepted, in bytes (MAX_BODY_BYTES).'),
   maxResponseBytes: z.number().int().min(1024).default(32 * 1024 * 1024).describe('Largest upstream JSON response buffered for pricing, in bytes.'),
+  maxStreamEventBytes: z.number().int().min(1024).default(4 * 1024 * 1024).describe('Largest single upstream SSE event, in bytes (a Responses `response.completed` repeats the whole answer); a bigger one ends the stream with an error frame.'),
+  responseAffinityEntries: z.number().int().min(0).default(10_000).describe('Responses API: response ids remembered per pod with the upstream that created them (`previous_response_id` follow-ups go there); 0 disables.'),
   maxConcurrentRequests: z.number().int().min(1).default(2048).describe('Requests in flight at once per pod before fast 503s.'),
   headersTimeoutSeconds: z.number().positive().default(30).describe('Slow-client guard: time to receive request headers, in seconds.'),
   requestBodyTimeoutSeconds: z.number().positive().default(60).describe('Slow-client guard: time to receive the whole request, in seconds.'),

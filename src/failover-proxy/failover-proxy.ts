@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Autoscaling, AutoscalingKind } from '../autoscaling/autoscaling';
+import { Autoscaling } from '../autoscaling/autoscaling';
 import { CONFIG_FILE } from '../contract';
 import type { FailoverProxyProps } from './failover-proxy-props';
 import { FailoverDashboard, FailoverMonitoring, RequestRateScaledObject } from '../observability';
@@ -12,7 +12,6 @@ import { proxyEnv } from './private/proxy-env';
 import { addProxyObservability } from './private/proxy-observability';
 import { proxyServiceSpec } from './private/proxy-service';
 import { resolveProxySettings } from './private/proxy-settings';
-import { hpaSpec } from '../autoscaling/private/hpa-spec';
 import { runtimeConfigMapProps } from '../proxy-runtime/private/bundled-runtime';
 import { ProxyRuntime, ProxyRuntimeKind } from '../proxy-runtime/proxy-runtime';
 import { literalSecrets } from '../secret-key-ref/private/literal-secrets';
@@ -86,11 +85,11 @@ export class FailoverProxy extends Construct {
     this.autoscaling = settings.autoscaling;
     this.runtime = settings.runtime;
     this.selectorLabels = settings.selectorLabels;
-    const config = renderProxyConfig(settings, props);
+    const config = renderProxyConfig(settings);
     this.configYaml = config.yaml;
     const metadata = (name: string) => ({ name, labels: settings.labels });
 
-    this.secrets = [...literalSecrets([settings.apiKey, ...this.upstreams.map((u) => u.apiKey), props.clientKeys, props.caBundle])]
+    this.secrets = [...literalSecrets([settings.apiKey, ...this.upstreams.map((u) => u.apiKey), settings.clientKeys, settings.caBundle])]
       .map(([secretName, data]) => new k8s.KubeSecret(this, `Secret-${secretName}`, { metadata: metadata(secretName), type: 'Opaque', stringData: data }));
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(settings.configMapName),
@@ -107,27 +106,24 @@ export class FailoverProxy extends Construct {
       metadata: metadata(this.name),
       spec: proxyDeploymentSpec(settings, config.yaml, {
         serviceAccountName: this.serviceAccount.name,
-        env: proxyEnv(settings, config.apiKeyEnvs, props),
-        caBundle: props.caBundle,
+        env: proxyEnv(settings, config.apiKeyEnvs),
         runtimeConfigMapName: this.runtimeConfigMap?.name,
       }),
     });
     this.service = new k8s.KubeService(this, 'Service', { metadata: metadata(this.serviceName), spec: proxyServiceSpec(this.selectorLabels) });
-    if (this.autoscaling.kind === AutoscalingKind.HORIZONTAL_POD_AUTOSCALER) {
-      this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', { metadata: metadata(settings.hpaName), spec: hpaSpec(this.autoscaling, this.deployment) });
-    }
+    this.hpa = this.autoscaling._addHpa(this, 'Hpa', metadata(settings.hpaName), this.deployment);
     this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
       metadata: metadata(this.name),
-      spec: podDisruptionBudgetSpec(this.selectorLabels, props.pdbMinAvailable),
+      spec: podDisruptionBudgetSpec(this.selectorLabels, settings.pdbMinAvailable),
     });
-    const observability = addProxyObservability(this, props, settings);
+    const observability = addProxyObservability(this, settings);
     this.monitoring = observability.monitoring;
     this.dashboard = observability.dashboard;
     this.scaledObject = observability.scaledObject;
-    if (props.networkPolicy ?? true) {
+    if (settings.networkPolicy) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(this.name),
-        spec: proxyNetworkPolicySpec(props, this.upstreams, this.selectorLabels, settings.monitoringNamespace),
+        spec: proxyNetworkPolicySpec(settings.networkPolicy, this.selectorLabels, settings.monitoringNamespace),
       });
     }
   }

@@ -73,7 +73,7 @@ describe('FailoverProxy durations', () => {
 
 describe('ScalingBehavior ranges', () => {
   const behavior = (period: Duration, stabilizationWindow: Duration) => ({
-    policyType: ScalingPolicyType.PODS, value: 2, period, stabilizationWindow,
+    stabilizationWindow, policies: [{ type: ScalingPolicyType.PODS, value: 2, period }],
   });
 
   it('fails on a period above 1800s', () => {

@@ -38,7 +38,7 @@ function fullyCustomized() {
       maxReplicas: 12,
       cpuUtilizationPercent: 60,
       requestsPerSecondPerPod: 50,
-      scaleUp: { stabilizationWindow: Duration.seconds(30), policyType: ScalingPolicyType.PODS, value: 4, period: Duration.seconds(30) },
+      scaleUp: { stabilizationWindow: Duration.seconds(30), policies: [{ type: ScalingPolicyType.PODS, value: 4, period: Duration.seconds(30) }] },
     }),
     failureThreshold: 3,
     recoveryTimeout: Duration.seconds(30),

@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { unknownMetrics } from './promql-names';
-import { ScalingPolicyType } from '../../src/autoscaling';
+import { Autoscaling, AutoscalingKind, ScalingPolicyType } from '../../src/autoscaling';
 import { METRICS } from '../../src/contract';
 import { RequestRateScaledObject } from '../../src/observability';
 
@@ -38,11 +38,13 @@ describe('RequestRateScaledObject', () => {
     // WHEN created
     new RequestRateScaledObject(chart, 'Scaler', {
       deploymentName: 'proxy',
-      cpuUtilizationPercent: 0,
-      requestsPerSecondPerPod: 50,
-      minReplicas: 2,
-      maxReplicas: 4,
-      scaleDown: { stabilizationWindow: Duration.minutes(10), policyType: ScalingPolicyType.PODS, value: 1, period: Duration.minutes(2) },
+      autoscaling: Autoscaling.kedaScaledObject({
+        cpuUtilizationPercent: 0,
+        requestsPerSecondPerPod: 50,
+        minReplicas: 2,
+        maxReplicas: 4,
+        scaleDown: { stabilizationWindow: Duration.minutes(10), policies: [{ type: ScalingPolicyType.PODS, value: 1, period: Duration.minutes(2) }] },
+      }),
     });
     const [so] = Testing.synth(chart);
     // THEN only the prometheus trigger remains and the behavior is the one given
@@ -52,28 +54,33 @@ describe('RequestRateScaledObject', () => {
       .toEqual({ stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] });
   });
 
-  it('refuses bad replica counts, targets, addresses and behavior', () => {
-    // GIVEN / WHEN bad props / THEN it throws naming them
+  it('takes its limits and behavior from the KEDA choice and refuses other choices', () => {
+    // GIVEN a chart
     const chart = Testing.chart();
-    const base = { deploymentName: 'proxy' };
-    expect(() => new RequestRateScaledObject(chart, 'A', { ...base, minReplicas: 0 }))
-      .toThrow("'minReplicas' must be an integer >= 1 (received 0)");
-    expect(() => new RequestRateScaledObject(chart, 'B', { ...base, minReplicas: 5, maxReplicas: 4 }))
-      .toThrow("'maxReplicas' (4) must be an integer >= 'minReplicas' (5)");
-    expect(() => new RequestRateScaledObject(chart, 'C', { ...base, cpuUtilizationPercent: 0, requestsPerSecondPerPod: 0 }))
-      .toThrow('must not both be 0');
-    expect(() => new RequestRateScaledObject(chart, 'D', { ...base, requestsPerSecondPerPod: -1 }))
-      .toThrow("'requestsPerSecondPerPod' must be a number >= 0 (received -1)");
-    expect(() => new RequestRateScaledObject(chart, 'E', { deploymentName: 'Bad_Name' }))
-      .toThrow("'deploymentName' must be a DNS-1123 subdomain (received 'Bad_Name')");
-    expect(() => new RequestRateScaledObject(chart, 'F', { ...base, prometheusServerAddress: 'prometheus:9090' }))
-      .toThrow("'prometheusServerAddress' must be an http(s) URL (received 'prometheus:9090')");
-    expect(() => new RequestRateScaledObject(chart, 'G', {
-      ...base, scaleUp: { stabilizationWindow: Duration.seconds(0), policyType: ScalingPolicyType.PERCENT, value: 0, period: Duration.seconds(15) },
-    })).toThrow("'scaleUp.value' must be an integer >= 1 (received 0)");
-    expect(() => new RequestRateScaledObject(chart, 'H', {
-      ...base, scaleDown: { stabilizationWindow: Duration.hours(2), policyType: ScalingPolicyType.PERCENT, value: 10, period: Duration.seconds(60) },
-    })).toThrow("'scaleDown.stabilizationWindow' must be whole seconds between 0s and 3600s (received 7200s)");
+    // WHEN given a KEDA choice with two scale-up policies / THEN they are rendered in order
+    const scaler = new RequestRateScaledObject(chart, 'A', {
+      deploymentName: 'proxy',
+      autoscaling: Autoscaling.kedaScaledObject({
+        minReplicas: 2,
+        scaleUp: {
+          policies: [
+            { type: ScalingPolicyType.PODS, value: 4, period: Duration.seconds(15) },
+            { type: ScalingPolicyType.PERCENT, value: 100, period: Duration.seconds(15) },
+          ],
+        },
+      }),
+    });
+    expect(scaler.minReplicas).toBe(2);
+    const [so] = Testing.synth(chart);
+    expect(so.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp).toEqual({
+      stabilizationWindowSeconds: 0,
+      policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+    });
+    // WHEN given another choice or a bad Deployment name / THEN it throws naming the prop
+    expect(() => new RequestRateScaledObject(chart, 'B', { deploymentName: 'proxy', autoscaling: Autoscaling.fixedReplicas(2) }))
+      .toThrow(`'autoscaling' must be Autoscaling.kedaScaledObject(...) (received the ${AutoscalingKind.FIXED} choice)`);
+    expect(() => new RequestRateScaledObject(chart, 'C', { deploymentName: 'Bad_Name' }))
+      .toThrow('\'deploymentName\' must be a DNS subdomain: at most 253 characters of a-z, 0-9, "-" or ".", starting and ending with a letter or digit (received "Bad_Name")');
   });
 });
 

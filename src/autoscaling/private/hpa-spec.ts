@@ -1,8 +1,9 @@
 /** Internal: the autoscaling/v2 HorizontalPodAutoscaler spec of an {@link Autoscaling}. */
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { scalingRules } from './scaling-behavior-check';
 import { METRICS } from '../../contract';
-import { Autoscaling, ScalingBehavior } from '../autoscaling';
+import type { Autoscaling } from '../autoscaling';
 
 /** HPA spec: CPU utilization and the Pods metric `http_requests_per_second`, with the behavior. @internal */
 export function hpaSpec(autoscaling: Autoscaling, target: ApiObject): kplus.k8s.HorizontalPodAutoscalerSpecV2 {
@@ -22,18 +23,14 @@ export function hpaSpec(autoscaling: Autoscaling, target: ApiObject): kplus.k8s.
       },
     });
   }
-  const rules = (behavior: ScalingBehavior): kplus.k8s.HpaScalingRulesV2 => ({
-    stabilizationWindowSeconds: behavior.stabilizationWindow.toSeconds(),
-    policies: [{ type: behavior.policyType, value: behavior.value, periodSeconds: behavior.period.toSeconds() }],
-  });
   return {
     scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
     minReplicas: autoscaling.minReplicas,
     maxReplicas: autoscaling.maxReplicas,
     metrics,
     behavior: {
-      ...(autoscaling.scaleUp ? { scaleUp: rules(autoscaling.scaleUp) } : {}),
-      ...(autoscaling.scaleDown ? { scaleDown: rules(autoscaling.scaleDown) } : {}),
+      ...(autoscaling.scaleUp ? { scaleUp: scalingRules(autoscaling.scaleUp) } : {}),
+      ...(autoscaling.scaleDown ? { scaleDown: scalingRules(autoscaling.scaleDown) } : {}),
     },
   };
 }

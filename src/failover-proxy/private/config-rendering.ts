@@ -5,9 +5,9 @@
 import { stringify } from 'yaml';
 import { ApiKeyEnv, assignApiKeyEnvs } from './api-key-envs';
 import { CA_BUNDLE_PATH } from './ca-bundle';
-import { seedEnvSharedKey } from './legacy-env-vars';
+import { legacyEnvSharedKey } from './legacy-env-vars';
 import { DEFAULT_PRICING, parseProxyConfig } from '../../contract';
-import type { FailoverProxyProps, ModelPrice } from '../failover-proxy-props';
+import type { ModelPrice } from '../failover-proxy-props';
 import type { ProxySettings } from './proxy-settings';
 
 /** The rendered, validated config file. @internal */
@@ -41,12 +41,12 @@ export interface ProxyConfigFile extends RenderedConfig {
  * config.yaml of a proxy: upstreams (with the env variable of each key),
  * breaker, retries, timeouts, rate limit, pricing, logging, lifecycle and
  * egress. Throws naming the prop for a model priced twice, anything
- * `seedEnvVars` cannot carry, or anything the runtime's schema refuses. @internal
+ * the playbook's env names cannot carry, or anything the runtime's schema refuses. @internal
  */
-export function renderProxyConfig(settings: ProxySettings, props: FailoverProxyProps): ProxyConfigFile {
+export function renderProxyConfig(settings: ProxySettings): ProxyConfigFile {
   const { upstreams } = settings;
-  // with seedEnvVars the runtime's env upstreams read ENV.apiKey: the shared key must be emitted under that name
-  const keys = assignApiKeyEnvs(upstreams, props.seedEnvVars ? seedEnvSharedKey(upstreams, settings.apiKey) : settings.apiKey);
+  // with legacy env vars the runtime's env upstreams read ENV.apiKey: the shared key must be emitted under that name
+  const keys = assignApiKeyEnvs(upstreams, settings.legacyEnvVars ? legacyEnvSharedKey(upstreams, settings.apiKey) : settings.apiKey);
   const input: Record<string, unknown> = {
     upstreams: upstreams.map((upstream, index) => ({
       name: upstream.name,
@@ -69,17 +69,20 @@ export function renderProxyConfig(settings: ProxySettings, props: FailoverProxyP
       deadlineSeconds: settings.requestDeadlineSeconds,
     },
     rateLimit: { requestsPerMinute: settings.rateLimitPerMinute },
-    pricing: pricingTable(props.pricing),
+    pricing: settings.pricing,
     logging: { level: settings.logLevel },
     lifecycle: { shutdownDelaySeconds: settings.shutdownDelaySeconds, drainTimeoutSeconds: settings.drainTimeoutSeconds },
-    ...egressSection(props),
+    ...egressSection(settings),
   };
   return { ...renderConfig(input), apiKeyEnvs: keys.envs };
 }
 
-/** `pricing` of config.yaml (default: the runtime's DEFAULT_PRICING); throws on a model listed twice. */
-function pricingTable(prices: readonly ModelPrice[] | undefined): Record<string, { inputPerMillion: number; outputPerMillion: number }> {
-  const table: Record<string, { inputPerMillion: number; outputPerMillion: number }> = {};
+/** config.yaml `pricing`: USD per 1M tokens by model. @internal */
+export type ModelPriceTable = Record<string, { inputPerMillion: number; outputPerMillion: number }>;
+
+/** `pricing` of config.yaml from the prop (default: the runtime's DEFAULT_PRICING); throws on a model listed twice. @internal */
+export function resolvePricing(prices: readonly ModelPrice[] | undefined): ModelPriceTable {
+  const table: ModelPriceTable = {};
   const defaults = Object.entries(DEFAULT_PRICING)
     .map(([model, p]) => ({ model, inputPerMillionUsd: p.inputPerMillion, outputPerMillionUsd: p.outputPerMillion }));
   for (const price of prices ?? defaults) {
@@ -92,15 +95,15 @@ function pricingTable(prices: readonly ModelPrice[] | undefined): Record<string,
 }
 
 /** `{ egress }` when an HTTPS proxy, no-proxy hosts or a CA bundle is set, else `{}` (no empty section). */
-function egressSection(props: FailoverProxyProps): { egress?: Record<string, unknown> } {
+function egressSection(settings: ProxySettings): { egress?: Record<string, unknown> } {
   const egress: Record<string, unknown> = {};
-  if (props.httpsProxy !== undefined) {
-    egress.httpsProxy = props.httpsProxy;
+  if (settings.httpsProxy !== undefined) {
+    egress.httpsProxy = settings.httpsProxy;
   }
-  if (props.noProxy !== undefined && props.noProxy.length > 0) {
-    egress.noProxy = props.noProxy.join(',');
+  if (settings.noProxy.length > 0) {
+    egress.noProxy = settings.noProxy.join(',');
   }
-  if (props.caBundle) {
+  if (settings.caBundle) {
     egress.caBundlePath = CA_BUNDLE_PATH;
   }
   return Object.keys(egress).length > 0 ? { egress } : {};

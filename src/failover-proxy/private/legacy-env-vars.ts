@@ -12,7 +12,7 @@ import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 import { Upstream } from '../../upstream/upstream';
 
 /** Settings the seed's env variables carry besides the upstreams. @internal */
-export interface SeedEnvSettings {
+export interface LegacyEnvSettings {
   readonly failureThreshold: number;
   readonly recoveryTimeoutSeconds: number;
   readonly maxRetries: number;
@@ -25,7 +25,7 @@ export interface SeedEnvSettings {
  * Throws naming the prop and the value for anything the env upstreams cannot
  * express: a second key, `models`, `modelRewrites`, a non-default `weight`, a priority tie. @internal
  */
-export function seedEnvSharedKey(upstreams: readonly Upstream[], apiKey: SecretKeyRef): SecretKeyRef {
+export function legacyEnvSharedKey(upstreams: readonly Upstream[], apiKey: SecretKeyRef): SecretKeyRef {
   const describe = (ref: SecretKeyRef): string => `${ref.secretName}/${ref.key}`;
   const first = upstreams[0];
   const shared = first.apiKey ?? apiKey;
@@ -55,7 +55,7 @@ export function seedEnvSharedKey(upstreams: readonly Upstream[], apiKey: SecretK
 }
 
 /** The seed's env variables (upstream base URLs in priority order, breaker, retries, rate limit). @internal */
-export function seedEnv(upstreams: readonly Upstream[], settings: SeedEnvSettings): kplus.k8s.EnvVar[] {
+export function legacyEnv(upstreams: readonly Upstream[], settings: LegacyEnvSettings): kplus.k8s.EnvVar[] {
   const ordered = upstreams
     .map((upstream, index) => ({ upstream, priority: upstream.priority ?? index }))
     .sort((a, b) => a.priority - b.priority)

@@ -1,5 +1,5 @@
 /**
- * Internal: the proxy's NetworkPolicy: its props checked and defaulted
+ * Internal: the proxy's NetworkPolicy: its props checked and defaulted once
  * (peers, egress ports, cluster DNS) and the rules they render.
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
@@ -76,22 +76,26 @@ export function checkEgressPorts(ports: readonly number[] | undefined): void {
   checkPortList('egressPorts', ports, ', or set \'networkPolicy\' to false');
 }
 
+/** The NetworkPolicy's props resolved: who may call, where the proxy may connect, its DNS. @internal */
+export interface NetworkPolicySettings {
+  /** Who may reach the API port (at least one). */
+  readonly ingressPeers: readonly NetworkPeer[];
+  /** TCP ports of the upstreams (and of the HTTPS proxy), or the `egressPorts` prop. */
+  readonly egressPorts: readonly number[];
+  /** The cluster DNS the proxy may query. */
+  readonly dns: DnsPeer;
+}
+
 /**
- * The spec from FailoverProxy's props: `ingressPeers` (every namespace by
- * default), `egressPorts` (default: the upstream URLs' ports and the
- * `httpsProxy` port) and the cluster DNS (`dnsNamespace`, `dnsPodLabels`,
- * `dnsPorts`, `dnsIpBlocks`).
- * Throws naming the prop and the value for an empty peer list or a bad DNS
- * namespace or label. @internal
+ * FailoverProxy's NetworkPolicy props resolved: `ingressPeers` (every
+ * namespace by default), `egressPorts` (default: the upstream URLs' ports and
+ * the `httpsProxy` port) and the cluster DNS (`dnsNamespace`, `dnsPodLabels`,
+ * `dnsPorts`, `dnsIpBlocks`). Throws naming the prop and the value for an
+ * empty peer list or a bad DNS namespace or label. @internal
  */
-export function proxyNetworkPolicySpec(
-  props: FailoverProxyProps,
-  upstreams: readonly Upstream[],
-  selectorLabels: Record<string, string>,
-  monitoringNamespace: string,
-): kplus.k8s.NetworkPolicySpec {
-  const peers = props.ingressPeers ?? [NetworkPeer.anyNamespace()];
-  if (peers.length === 0) {
+export function resolveNetworkPolicy(props: FailoverProxyProps, upstreams: readonly Upstream[]): NetworkPolicySettings {
+  const ingressPeers = props.ingressPeers ?? [NetworkPeer.anyNamespace()];
+  if (ingressPeers.length === 0) {
     throw new Error('\'ingressPeers\' must name at least one peer, or set \'networkPolicy\' to false (received [])');
   }
   const egressPorts = props.egressPorts ?? upstreams.map((u) => u.port);
@@ -104,8 +108,20 @@ export function proxyNetworkPolicySpec(
     checkLabelKey('dnsPodLabels', key);
     checkLabelValue(`dnsPodLabels.${key}`, value);
   }
-  const dns: DnsPeer = { namespace: dnsNamespace, podLabels: dnsPodLabels, ports: props.dnsPorts, ipBlocks: props.dnsIpBlocks };
-  return networkPolicySpec(selectorLabels, peers, monitoringNamespace, egressPorts, dns);
+  return {
+    ingressPeers: [...ingressPeers],
+    egressPorts,
+    dns: { namespace: dnsNamespace, podLabels: dnsPodLabels, ports: props.dnsPorts, ipBlocks: props.dnsIpBlocks },
+  };
+}
+
+/** The proxy's NetworkPolicy spec from its resolved settings. @internal */
+export function proxyNetworkPolicySpec(
+  policy: NetworkPolicySettings,
+  selectorLabels: Record<string, string>,
+  monitoringNamespace: string,
+): kplus.k8s.NetworkPolicySpec {
+  return networkPolicySpec(selectorLabels, policy.ingressPeers, monitoringNamespace, policy.egressPorts, policy.dns);
 }
 
 /**

@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import * as kplus from 'cdk8s-plus-28';
-import { AutoscalingKind } from '../../autoscaling/autoscaling';
 import { ConfigRollout } from '../failover-proxy-props';
 import { ProxyPodInputs, proxyPodSpec } from './proxy-pod-spec';
 import type { ProxySettings } from './proxy-settings';
@@ -20,7 +19,7 @@ export function proxyDeploymentSpec(settings: ProxySettings, configYaml: string,
     ? { [CHECKSUM_ANNOTATION]: createHash('sha256').update(configYaml).digest('hex') }
     : undefined;
   return {
-    replicas: settings.autoscaling.kind === AutoscalingKind.FIXED ? settings.autoscaling.minReplicas : undefined,
+    replicas: settings.autoscaling._replicas(),
     revisionHistoryLimit: 5,
     selector: { matchLabels: { ...settings.selectorLabels } },
     strategy: {

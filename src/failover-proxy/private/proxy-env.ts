@@ -5,28 +5,27 @@
  */
 import * as kplus from 'cdk8s-plus-28';
 import type { ApiKeyEnv } from './api-key-envs';
-import { CONFIG_FILE, ENV, PORTS } from '../../contract';
-import type { FailoverProxyProps } from '../failover-proxy-props';
-import { seedEnv } from './legacy-env-vars';
+import { legacyEnv } from './legacy-env-vars';
 import type { ProxySettings } from './proxy-settings';
+import { CONFIG_FILE, ENV, PORTS } from '../../contract';
 import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 
 /**
  * Upstream keys (the default key first), client keys, ports and config path,
  * then the seed's variables when `seedEnvVars` is set. @internal
  */
-export function proxyEnv(settings: ProxySettings, apiKeyEnvs: readonly ApiKeyEnv[], props: FailoverProxyProps): kplus.k8s.EnvVar[] {
+export function proxyEnv(settings: ProxySettings, apiKeyEnvs: readonly ApiKeyEnv[]): kplus.k8s.EnvVar[] {
   const env = apiKeyEnvs.map((e) => secretEnv(e.envName, e.ref));
-  if (props.clientKeys) {
-    env.push(secretEnv(ENV.proxyApiKeys, props.clientKeys));
+  if (settings.clientKeys) {
+    env.push(secretEnv(ENV.proxyApiKeys, settings.clientKeys));
   }
   env.push(
     { name: ENV.port, value: String(PORTS.http) },
     { name: ENV.metricsPort, value: String(PORTS.metrics) },
     { name: ENV.configPath, value: CONFIG_FILE.defaultPath },
   );
-  if (props.seedEnvVars) {
-    env.push(...seedEnv(settings.upstreams, settings));
+  if (settings.legacyEnvVars) {
+    env.push(...legacyEnv(settings.upstreams, settings));
   }
   return env;
 }

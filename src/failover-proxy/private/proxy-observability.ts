@@ -9,9 +9,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ProxySettings } from './proxy-settings';
-import { AutoscalingKind } from '../../autoscaling/autoscaling';
 import { FailoverDashboard, FailoverMonitoring, RequestRateScaledObject } from '../../observability';
-import type { FailoverProxyProps } from '../failover-proxy-props';
 
 /** The observability objects of one proxy, each present only when asked for. @internal */
 export interface ProxyObservability {
@@ -22,16 +20,16 @@ export interface ProxyObservability {
 
 /**
  * Creates `Monitoring` (in the CRD scope), `Dashboard` (in `proxy`) and
- * `ScaledObject` (in the CRD scope) as `props` and the autoscaling ask. @internal
+ * `ScaledObject` (in the CRD scope) as the settings ask. @internal
  */
-export function addProxyObservability(proxy: Construct, props: FailoverProxyProps, settings: ProxySettings): ProxyObservability {
+export function addProxyObservability(proxy: Construct, settings: ProxySettings): ProxyObservability {
   const namespace = Chart.of(proxy).namespace;
   let crdScope: Construct | undefined;
   const crdScopeOf = (): Construct => {
-    crdScope ??= externalScope(proxy, props.monitoringScope);
+    crdScope ??= externalScope(proxy, settings.monitoringScope);
     return crdScope;
   };
-  const options = props.monitoring;
+  const options = settings.monitoring;
   if (options && (options.dashboard === false) && options.dashboardOptions) {
     throw new Error('\'monitoring.dashboardOptions\' needs \'monitoring.dashboard\' to be true (received dashboard: false)');
   }
@@ -60,24 +58,12 @@ export function addProxyObservability(proxy: Construct, props: FailoverProxyProp
       ...options.dashboardOptions,
     })
     : undefined;
-  const autoscaling = settings.autoscaling;
-  const scaledObject = autoscaling.kind === AutoscalingKind.KEDA
-    ? new RequestRateScaledObject(crdScopeOf(), 'ScaledObject', {
-      deploymentName: settings.name,
-      namespaceName: namespace,
-      name: settings.name,
-      job,
-      minReplicas: autoscaling.minReplicas,
-      maxReplicas: autoscaling.maxReplicas,
-      cpuUtilizationPercent: autoscaling.cpuUtilizationPercent,
-      requestsPerSecondPerPod: autoscaling.requestsPerSecondPerPod,
-      prometheusServerAddress: autoscaling.prometheusServerAddress,
-      pollingInterval: autoscaling.pollingInterval,
-      rateWindow: autoscaling.rateWindow,
-      scaleUp: autoscaling.scaleUp,
-      scaleDown: autoscaling.scaleDown,
-    })
-    : undefined;
+  const scaledObject = settings.autoscaling._addScaledObject(crdScopeOf, 'ScaledObject', {
+    deploymentName: settings.name,
+    namespaceName: namespace,
+    name: settings.name,
+    job,
+  });
   return { monitoring, dashboard, scaledObject };
 }
 

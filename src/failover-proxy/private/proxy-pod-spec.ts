@@ -12,7 +12,6 @@ import { CONFIG_FILE, PATHS, PORT_NAMES, PORTS, RUNTIME_BUNDLE } from '../../con
 import { containerSecurityContext, podSecurityContext } from '../../private/pod-security';
 import { resourceRequirements } from '../../private/resource-requirements';
 import { bundledRuntimePod } from '../../proxy-runtime/private/bundled-runtime';
-import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 
 /** Seed's probe timings. */
 const LIVENESS = { initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 };
@@ -24,8 +23,6 @@ export interface ProxyPodInputs {
   readonly serviceAccountName: string;
   /** The proxy container's env. */
   readonly env: kplus.k8s.EnvVar[];
-  /** Extra CAs for upstream TLS, mounted at CA_BUNDLE_PATH. */
-  readonly caBundle?: SecretKeyRef;
   /** The ConfigMap with the gzipped runtime (bundled runtime only). */
   readonly runtimeConfigMapName?: string;
 }
@@ -41,8 +38,8 @@ export function proxyPodSpec(settings: ProxySettings, inputs: ProxyPodInputs): k
     { name: 'config', mountPath: CONFIG_FILE.mountDir, readOnly: true },
     { name: 'tmp', mountPath: '/tmp' },
   ];
-  if (inputs.caBundle) {
-    const ca = caBundleVolume(inputs.caBundle);
+  if (settings.caBundle) {
+    const ca = caBundleVolume(settings.caBundle);
     volumes.push(ca.volume);
     mounts.push(ca.mount);
   }

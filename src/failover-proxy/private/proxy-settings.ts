@@ -4,10 +4,14 @@
  * bad prop fails `cdk8s synth` naming the prop and the value.
  */
 import { Duration } from 'cdk8s';
-import { checkDnsIpBlocks, checkDnsPorts, checkEgressPorts } from './network-policy-spec';
+import { Construct } from 'constructs';
+import { ModelPriceTable, resolvePricing } from './config-rendering';
+import { checkDnsIpBlocks, checkDnsPorts, checkEgressPorts, NetworkPolicySettings, resolveNetworkPolicy } from './network-policy-spec';
 import { checkPdbMinAvailable } from './pod-disruption-budget';
 import { resolveResourceSizes } from './proxy-resources';
 import { Autoscaling } from '../../autoscaling/autoscaling';
+import { CIRCUIT_BREAKER_DEFAULTS, LIFECYCLE_DEFAULTS, RATE_LIMIT_DEFAULTS, RETRIES_DEFAULTS, TIMEOUTS_DEFAULTS } from '../../contract';
+import type { FailoverMonitoringOptions } from '../../observability';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkServiceName } from '../../private/k8s-names';
 import { checkInt, secondsOf, wholeSeconds } from '../../private/prop-checks';
 import type { ResourceSizes } from '../../private/resource-requirements';
@@ -18,12 +22,10 @@ import { HolySheepRegion, Upstream } from '../../upstream/upstream';
 import { ConfigRollout, FailoverProxyProps, LogLevel } from '../failover-proxy-props';
 import { WhenUnsatisfiable } from '../zone-spread';
 
-/** Default upper bound of the breaker's growing open time (the runtime's default). */
-const DEFAULT_MAX_RECOVERY_TIMEOUT_SECONDS = 300;
 /** Time the pod gets past shutdownDelay + drainTimeout when `terminationGracePeriod` is not set. */
 const GRACE_MARGIN_SECONDS = 10;
 
-/** The props of a FailoverProxy that more than one of its parts reads, resolved and checked. @internal */
+/** The props of a FailoverProxy resolved and checked: the only input of its renderers. @internal */
 export interface ProxySettings {
   /** Deployment, ServiceAccount, PDB and NetworkPolicy name; the `app` label. */
   readonly name: string;
@@ -60,6 +62,26 @@ export interface ProxySettings {
   readonly resources: ResourceSizes;
   readonly zoneMaxSkew: number;
   readonly zoneWhenUnsatisfiable: WhenUnsatisfiable;
+  /** Client keys the proxy accepts (env `PROXY_API_KEYS`), if any. */
+  readonly clientKeys?: SecretKeyRef;
+  /** Extra CAs for upstream TLS, if any. */
+  readonly caBundle?: SecretKeyRef;
+  /** Corporate HTTPS proxy, if any. */
+  readonly httpsProxy?: string;
+  /** Hosts that bypass `httpsProxy` (empty when none). */
+  readonly noProxy: string[];
+  /** config.yaml `pricing`: the props' prices, or the runtime's defaults. */
+  readonly pricing: ModelPriceTable;
+  /** Also emit the playbook's env names (`HOLYSHEEP_PRIMARY_REGION`, ...). */
+  readonly legacyEnvVars: boolean;
+  /** PodDisruptionBudget `minAvailable` (else `maxUnavailable: 1`). */
+  readonly pdbMinAvailable?: number;
+  /** The NetworkPolicy's peers, ports and DNS; undefined when `networkPolicy` is false. */
+  readonly networkPolicy?: NetworkPolicySettings;
+  /** What to monitor, if anything. */
+  readonly monitoring?: FailoverMonitoringOptions;
+  /** Where the CRD-backed and cross-namespace objects go (undefined: the proxy itself). */
+  readonly monitoringScope?: Construct;
 }
 
 /** Resolves and checks `props`; throws naming the first bad prop and its value. @internal */
@@ -82,16 +104,18 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
   ];
   const autoscaling = props.autoscaling ?? Autoscaling.horizontalPodAutoscaler();
   // config.yaml takes decimal seconds; Kubernetes fields take whole seconds (checked by prop name)
-  const shutdownDelaySeconds = secondsOf(props.shutdownDelay ?? Duration.seconds(5));
-  const drainTimeoutSeconds = secondsOf(props.drainTimeout ?? Duration.seconds(25));
+  const shutdownDelaySeconds = secondsOf(props.shutdownDelay ?? Duration.seconds(LIFECYCLE_DEFAULTS.shutdownDelaySeconds));
+  const drainTimeoutSeconds = secondsOf(props.drainTimeout ?? Duration.seconds(LIFECYCLE_DEFAULTS.drainTimeoutSeconds));
   const minGrace = shutdownDelaySeconds + drainTimeoutSeconds;
   const terminationGracePeriodSeconds = props.terminationGracePeriod !== undefined
     ? wholeSeconds('terminationGracePeriod', props.terminationGracePeriod)
     : Math.ceil(minGrace) + GRACE_MARGIN_SECONDS;
-  const recoveryTimeoutSeconds = secondsOf(props.recoveryTimeout ?? Duration.seconds(60));
+  const recoveryTimeoutSeconds = secondsOf(props.recoveryTimeout ?? Duration.seconds(CIRCUIT_BREAKER_DEFAULTS.recoveryTimeoutSeconds));
   const maxRecoveryTimeoutSeconds = props.maxRecoveryTimeout !== undefined
     ? secondsOf(props.maxRecoveryTimeout)
-    : Math.max(DEFAULT_MAX_RECOVERY_TIMEOUT_SECONDS, recoveryTimeoutSeconds);
+    : Math.max(CIRCUIT_BREAKER_DEFAULTS.maxRecoveryTimeoutSeconds, recoveryTimeoutSeconds);
+  const requestTimeoutSeconds = secondsOf(props.requestTimeout ?? Duration.seconds(TIMEOUTS_DEFAULTS.requestSeconds));
+  const requestDeadlineSeconds = secondsOf(props.requestDeadline ?? Duration.seconds(TIMEOUTS_DEFAULTS.deadlineSeconds));
 
   const priorities = checkUpstreams(upstreams);
   checkInt('failureThreshold', props.failureThreshold, 1);
@@ -106,6 +130,7 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     throw new Error(`'maxRecoveryTimeout' (${maxRecoveryTimeoutSeconds}s) must be >= 'recoveryTimeout' (${recoveryTimeoutSeconds}s)`);
   }
   checkPdbMinAvailable(props.pdbMinAvailable, autoscaling.minReplicas);
+  const pricing = resolvePricing(props.pricing);
 
   return {
     name,
@@ -121,14 +146,14 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     autoscaling,
     runtime: props.runtime ?? ProxyRuntime.bundled(),
     apiKey: props.apiKey ?? SecretKeyRef.fromSecret('holysheep-credentials', 'api-key'),
-    failureThreshold: props.failureThreshold ?? 5,
+    failureThreshold: props.failureThreshold ?? CIRCUIT_BREAKER_DEFAULTS.failureThreshold,
     recoveryTimeoutSeconds,
     maxRecoveryTimeoutSeconds,
-    halfOpenMaxCalls: props.halfOpenMaxCalls ?? 3,
-    maxRetries: props.maxRetries ?? 3,
-    requestTimeoutSeconds: secondsOf(props.requestTimeout ?? Duration.seconds(30)),
-    requestDeadlineSeconds: secondsOf(props.requestDeadline ?? Duration.seconds(120)),
-    rateLimitPerMinute: props.rateLimitPerMinute ?? 1000,
+    halfOpenMaxCalls: props.halfOpenMaxCalls ?? CIRCUIT_BREAKER_DEFAULTS.halfOpenMaxCalls,
+    maxRetries: props.maxRetries ?? RETRIES_DEFAULTS.maxRetries,
+    requestTimeoutSeconds,
+    requestDeadlineSeconds,
+    rateLimitPerMinute: props.rateLimitPerMinute ?? RATE_LIMIT_DEFAULTS.requestsPerMinute,
     logLevel: props.logLevel ?? LogLevel.INFO,
     shutdownDelaySeconds,
     drainTimeoutSeconds,
@@ -137,6 +162,16 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     resources: resolveResourceSizes(props),
     zoneMaxSkew: props.zoneMaxSkew ?? 1,
     zoneWhenUnsatisfiable: props.zoneWhenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY,
+    clientKeys: props.clientKeys,
+    caBundle: props.caBundle,
+    httpsProxy: props.httpsProxy,
+    noProxy: [...(props.noProxy ?? [])],
+    pricing,
+    legacyEnvVars: props.seedEnvVars ?? false,
+    pdbMinAvailable: props.pdbMinAvailable,
+    networkPolicy: (props.networkPolicy ?? true) ? resolveNetworkPolicy(props, upstreams) : undefined,
+    monitoring: props.monitoring,
+    monitoringScope: props.monitoringScope,
   };
 }
 
