@@ -68,7 +68,10 @@ describe('Autoscaling.kedaScaledObject', () => {
         prometheusServerAddress: 'http://prometheus.obs.svc:9090',
         pollingInterval: Duration.seconds(15),
         rateWindow: Duration.minutes(5),
-        scaleDown: { stabilizationWindow: Duration.seconds(600), policies: [{ type: ScalingPolicyType.PODS, value: 1, period: Duration.seconds(120) }] },
+        scaleDown: {
+          stabilizationWindow: Duration.seconds(600),
+          policies: [{ type: ScalingPolicyType.PODS, value: 1, period: Duration.seconds(120) }],
+        },
       }),
     });
     // THEN
@@ -107,7 +110,7 @@ describe('Autoscaling.kedaScaledObject', () => {
       .toThrow("'prometheusServerAddress' must be an http(s) URL (received 'prometheus:9090')");
     expect(() => Autoscaling.kedaScaledObject({ pollingInterval: Duration.millis(500) }))
       .toThrow("'pollingInterval' must be whole seconds >= 1s (received 0.5s)");
-    const zeroPods = { stabilizationWindow: Duration.seconds(0), policies: [{ type: ScalingPolicyType.PODS, value: 0, period: Duration.seconds(15) }] };
+    const zeroPods = { policies: [{ type: ScalingPolicyType.PODS, value: 0, period: Duration.seconds(15) }] };
     expect(() => Autoscaling.kedaScaledObject({ scaleUp: zeroPods }))
       .toThrow("'scaleUp.value' must be an integer >= 1 (received 0)");
   });
