@@ -1,5 +1,7 @@
-// Bundles runtime/main.ts and its dependencies (undici, zod, yaml, pino,
-// prom-client) into one CommonJS file: lib/runtime/ai-failover-proxy.js.
+// Bundles the two programs of the package, each with its dependencies
+// (undici, zod, yaml, pino, prom-client), into one CommonJS file under lib/runtime/:
+//   ai-failover-proxy.js  the failover proxy (runtime/main.ts)
+//   ai-failover-mock.js   the fault-injecting mock upstream (runtime/mock/cli.ts)
 // Run by `npm run compile` (projen's compile task) and before synth/tests.
 import { build } from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
@@ -7,15 +9,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'runtime', 'main.ts');
-const outfile = join(root, 'lib', 'runtime', 'ai-failover-proxy.js');
+const programs = [
+  { entry: join(root, 'runtime', 'main.ts'), outfile: join(root, 'lib', 'runtime', 'ai-failover-proxy.js') },
+  { entry: join(root, 'runtime', 'mock', 'cli.ts'), outfile: join(root, 'lib', 'runtime', 'ai-failover-mock.js') },
+];
 
-if (!existsSync(entry)) {
-  console.error(`bundle-runtime: entry point not found: ${entry}`);
-  process.exit(1);
+for (const { entry } of programs) {
+  if (!existsSync(entry)) {
+    console.error(`bundle-runtime: entry point not found: ${entry}`);
+    process.exit(1);
+  }
 }
 
-await build({
+await Promise.all(programs.map(({ entry, outfile }) => build({
   entryPoints: [entry],
   outfile,
   bundle: true,
@@ -29,6 +35,8 @@ await build({
   external: ['pino-pretty'],
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
-});
-chmodSync(outfile, 0o755);
-console.log(`bundle-runtime: wrote ${outfile}`);
+})));
+for (const { outfile } of programs) {
+  chmodSync(outfile, 0o755);
+  console.log(`bundle-runtime: wrote ${outfile}`);
+}

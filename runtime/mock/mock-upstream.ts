@@ -1,6 +1,16 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleMockControl } from './mock-control';
+import { openAiError, type MockRoute, type MockSseEvent } from './mock-reply';
+import { findMockRoute, MOCK_ROUTES, pathServed } from './mock-routes';
+import { PromptCache } from './openai-usage';
+
+export { mockTokens } from './openai-usage';
+
+/** OpenAI error body for a fault or a bad request (`param` null). */
+function openAiErrorBody(status: number, message: string, code: string): unknown {
+  return openAiError(status, message, code);
+}
 
 /** How a mock upstream answers, switchable at run time. */
 export type MockMode =
@@ -36,6 +46,14 @@ export interface MockUpstreamOptions {
   readonly models?: readonly string[];
   /** Most requests kept in `received`. @default 100 */
   readonly keepRequests?: number;
+  /** Routes served. @default MOCK_ROUTES (the OpenAI-compatible API) */
+  readonly routes?: readonly MockRoute[];
+  /**
+   * Embedding length when the request sets no `dimensions` and names no
+   * OpenAI embedding model (`text-embedding-3-small` 1536, `-3-large` 3072, `ada-002` 1536).
+   * @default 3
+   */
+  readonly embeddingDimensions?: number;
 }
 
 /** A running fault-injecting OpenAI-compatible mock. */
@@ -60,18 +78,15 @@ export interface MockUpstream {
 }
 
 const DEFAULT_MODELS = ['gpt-4.1', 'claude-sonnet-4.5', 'gemini-2.5-flash', 'deepseek-v3.2'];
-const STREAM_WORDS = ['Hello', ' from', ' the', ' mock', ' upstream', '.'];
-
-/** Deterministic token count of a text (~4 characters a token, at least 1). */
-export function mockTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
 
 /** Starts a mock upstream on 127.0.0.1. */
 export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
   const name = options.name ?? 'mock';
   const models = options.models ?? DEFAULT_MODELS;
   const keep = options.keepRequests ?? 100;
+  const routes = options.routes ?? MOCK_ROUTES;
+  const embeddingDimensions = options.embeddingDimensions ?? 3;
+  const promptCache = new PromptCache();
   let mode: MockMode = { kind: 'ok' };
   let requests = 0;
   let aborted = 0;
@@ -99,7 +114,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       res.on('close', () => {
         if (!res.writableFinished) aborted += 1;
       });
-      answer(req, res, body, mode);
+      answer(req, res, body, mode, requests);
     });
   });
   server.on('connection', (socket) => {
@@ -107,8 +122,13 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     socket.on('close', () => sockets.delete(socket));
   });
 
-  function answer(req: IncomingMessage, res: ServerResponse, raw: string, current: MockMode): void {
+  /** Applies the fault mode, then lets the route answer. */
+  function answer(req: IncomingMessage, res: ServerResponse, raw: string, current: MockMode, requestNumber: number): void {
     res.setHeader('x-mock-upstream', name);
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '').split('?')[0].replace(/^\/v1(?=\/|$)/, '');
+    const route = findMockRoute(routes, method, path);
+    const errorBody = (status: number, message: string, code: string): unknown => (route?.errorBody ?? openAiErrorBody)(status, message, code);
     switch (current.kind) {
       case 'reset':
         req.socket.destroy();
@@ -116,62 +136,47 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       case 'hang':
         return;
       case 'status': {
-        const body = JSON.stringify(current.body ?? { error: { message: `mock ${name} answers ${current.status}`, type: current.status >= 500 ? 'api_error' : 'invalid_request_error', code: `mock_${current.status}` } });
         if (current.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(current.retryAfterSeconds));
-        res.writeHead(current.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
+        json(res, current.status, current.body ?? errorBody(current.status, `mock ${name} answers ${current.status}`, `mock_${current.status}`));
         return;
       }
       case 'latency':
-        later(current.ms, () => route(req, res, raw, { kind: 'ok' }));
+        later(current.ms, () => answer(req, res, raw, { kind: 'ok' }, requestNumber));
         return;
       default:
-        route(req, res, raw, current);
+        break;
     }
+    if (route === undefined) {
+      const status = pathServed(routes, path) ? 405 : 404;
+      json(res, status, openAiErrorBody(status, status === 405 ? `${path} does not accept ${method}` : `no route ${method} ${path}`, status === 405 ? 'method_not_allowed' : 'not_found'));
+      return;
+    }
+    let body: Record<string, unknown> = {};
+    if (route.readsJson) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        json(res, 400, errorBody(400, 'invalid JSON', 'invalid_json'));
+        return;
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        json(res, 400, errorBody(400, `the body must be a JSON object (received ${raw.slice(0, 40)})`, 'invalid_json'));
+        return;
+      }
+      body = parsed as Record<string, unknown>;
+    }
+    const reply = route.answer({ method, path, headers: req.headers, body, mock: { name, models, requestNumber, promptCache, embeddingDimensions } });
+    if (reply.kind === 'json') {
+      for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+      json(res, reply.status, reply.body);
+      return;
+    }
+    stream(req, res, reply.events, current);
   }
 
-  function route(req: IncomingMessage, res: ServerResponse, raw: string, current: MockMode): void {
-    const path = (req.url ?? '').split('?')[0].replace(/^\/v1/, '');
-    if (req.method === 'GET' && path === '/models') {
-      json(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: name })) });
-      return;
-    }
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      json(res, 400, { error: { message: 'invalid JSON', type: 'invalid_request_error', code: 'invalid_json' } });
-      return;
-    }
-    const model = typeof body.model === 'string' ? body.model : 'unknown';
-    const promptTokens = mockTokens(JSON.stringify(body.messages ?? body.prompt ?? body.input ?? ''));
-    if (req.method === 'POST' && path === '/embeddings') {
-      json(res, 200, { object: 'list', model, data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2, 0.3] }], usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
-      return;
-    }
-    if (req.method !== 'POST' || (path !== '/chat/completions' && path !== '/completions')) {
-      json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error', code: 'not_found' } });
-      return;
-    }
-    const chat = path === '/chat/completions';
-    const text = STREAM_WORDS.join('');
-    const completionTokens = STREAM_WORDS.length;
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-    const id = `mock-${name}-${requests}`;
-    if (body.stream !== true) {
-      json(res, 200, chat
-        ? { id, object: 'chat.completion', created: 0, model, system_fingerprint: name, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }], usage }
-        : { id, object: 'text_completion', created: 0, model, choices: [{ index: 0, text, finish_reason: 'stop', logprobs: null }], usage });
-      return;
-    }
-    const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-    const events: string[] = STREAM_WORDS.map((word, i) => JSON.stringify(chat
-      ? { id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: word } : { content: word }, finish_reason: i === STREAM_WORDS.length - 1 ? 'stop' : null }] }
-      : { id, object: 'text_completion', created: 0, model, choices: [{ index: 0, text: word, finish_reason: i === STREAM_WORDS.length - 1 ? 'stop' : null }] }));
-    if (includeUsage) {
-      events.push(JSON.stringify({ id, object: chat ? 'chat.completion.chunk' : 'text_completion', created: 0, model, choices: [], usage }));
-    }
-    events.push('[DONE]');
+  /** Writes SSE events, with the stream fault modes applied. */
+  function stream(req: IncomingMessage, res: ServerResponse, events: readonly MockSseEvent[], current: MockMode): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (current.kind === 'empty-stream') {
       res.end();
@@ -195,7 +200,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         res.end();
         return;
       }
-      res.write(`data: ${events[i]}\n\n`);
+      const { event, data } = events[i];
+      res.write(`${event === undefined ? '' : `event: ${event}\n`}data: ${data}\n\n`);
       i += 1;
       if (delay > 0) later(delay, step);
       else setImmediate(step);
@@ -235,6 +241,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     },
     reset() {
       mode = { kind: 'ok' };
+      promptCache.clear();
       requests = 0;
       aborted = 0;
       received.length = 0;

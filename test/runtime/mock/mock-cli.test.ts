@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 describe('mock CLI', () => {
@@ -26,4 +27,26 @@ describe('mock CLI', () => {
     const stats = (await (await fetch(match![3]!)).json()) as { mode: unknown };
     expect(stats.mode).toEqual({ kind: 'status', status: 429 });
   }, 20_000);
+});
+
+describe('ai-failover-mock bin', () => {
+  const bin = join(__dirname, '..', '..', '..', 'lib', 'runtime', 'ai-failover-mock.js');
+
+  it('prints its usage with the modes and exits 0 on --help', () => {
+    // WHEN the bundled bin is asked for help
+    const out = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8', timeout: 10_000 });
+    // THEN the usage names the options, the routes and every mode
+    expect(out).toMatch(/^usage: ai-failover-mock /);
+    for (const text of ['--mode', '--name', 'POST /v1/embeddings', '"kind":"reset"', '"kind":"broken-stream"', '/__mock/mode', '/__mock/stats']) {
+      expect(out).toContain(text);
+    }
+  });
+
+  it('refuses an unknown option naming it, with exit code 1', () => {
+    // WHEN started with a misspelled option
+    const run = spawnSync(process.execPath, [bin, '--mdoe', 'x'], { encoding: 'utf8', timeout: 10_000 });
+    // THEN it exits 1 and names the option
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('ai-failover-mock: unknown option "--mdoe" (see --help)\n');
+  });
 });
