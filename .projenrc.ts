@@ -76,22 +76,66 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
     include: ['../.projenrc.ts', '../src/**/*.ts', '../runtime/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../demo/**/*.ts', '../scripts/**/*.ts'],
   },
-  gitignore: ['/bench/results/tmp/', '*.tsbuildinfo', '/test-reports/'],
+  gitignore: ['/bench/results/tmp/', '*.tsbuildinfo', '/test-reports/', '/coverage/'],
+
+  // jsii targets: Construct Hub shows these languages; `npm run package:check`
+  // generates their code (jsii-pacmak --code-only) and test/package/ checks it
+  publishToPypi: {
+    distName: 'cdk8s-ai-failover',
+    module: 'cdk8s_ai_failover',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.maintainers.cdk8s.aifailover',
+    mavenGroupId: 'io.github.maintainers',
+    mavenArtifactId: 'cdk8s-ai-failover',
+  },
+  publishToGo: {
+    moduleName: 'github.com/maintainers/cdk8s-ai-failover-go',
+  },
 });
 
 // ---------------------------------------------------------------------------
-// bin: the proxy process, one bundled file under lib/ (built by `compile`)
+// bins: the proxy process and the fault-injecting mock upstream, one bundled
+// file each under lib/runtime/ (built by `compile`)
 // ---------------------------------------------------------------------------
-for (const ignored of ['/runtime/', '/example/', '/bench/', '/demo/', '/scripts/', '/.ci/', 'vitest.config.mts', 'BENCHMARKS.md']) {
+const notShipped = [
+  // sources and tools of this repository
+  '/runtime/', '/example/', '/bench/', '/demo/', '/scripts/', '/.ci/', 'vitest.config.mts', 'BENCHMARKS.md',
+  // local output of tests, coverage, benchmarks and builds
+  '/test-reports/', '/coverage/', '*.tsbuildinfo', '/bench/results/', '*.tgz',
+];
+for (const ignored of notShipped) {
   project.addPackageIgnore(ignored);
 }
-project.package.addBin({ 'ai-failover-proxy': 'lib/runtime/ai-failover-proxy.js' });
+project.package.addBin({
+  'ai-failover-proxy': 'lib/runtime/ai-failover-proxy.js',
+  'ai-failover-mock': 'lib/runtime/ai-failover-mock.js',
+});
 
 const bundleRuntime = project.addTask('bundle:runtime', {
-  description: 'Bundle runtime/ into lib/runtime/ai-failover-proxy.js (esbuild)',
+  description: 'Bundle runtime/ into lib/runtime/ai-failover-proxy.js and ai-failover-mock.js (esbuild)',
   exec: 'node scripts/bundle-runtime.mjs',
 });
 project.compileTask.spawn(bundleRuntime);
+
+// `npm pack` from a fresh clone compiles first (lib/ is not in git), so the
+// tarball always has the jsii output, the .jsii assembly and both bins
+project.package.setScript('prepack', 'projen compile');
+
+// `npm run package`: the npm tarball in dist/js/ (every language: `npm run package-all`,
+// which needs the Python, Java and Go toolchains)
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// the jsii targets' generated code, without their toolchains (what CI can prove here)
+project.addTask('package:check', {
+  description: 'Generate the Python, Java and Go bindings (jsii-pacmak --code-only) into dist/code-only/',
+  env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+  steps: [
+    { spawn: project.compileTask.name },
+    { exec: 'jsii-pacmak --code-only --target python --target java --target go --outdir dist/code-only' },
+  ],
+});
 
 // ---------------------------------------------------------------------------
 // tests: vitest, never projen's jest; a changed snapshot fails the run
@@ -112,9 +156,18 @@ const typecheck = project.addTask('typecheck', {
 project.testTask.reset();
 // as in CI: a missing snapshot fails instead of being written (`npm run test:update` writes them)
 project.testTask.env('CI', 'true');
-project.testTask.exec('vitest run');
+project.testTask.exec('vitest run --exclude "test/package/**"');
 project.testTask.spawn(typecheck);
 project.testTask.spawn(lint);
+// the package as a user gets it: a fresh copy packed, installed into a new cdk8s
+// app, snapshot-tested there, its bins run for one failover, the jsii targets
+// generated (1-3 min, so a step of its own; its report is test-reports/vitest-package.json)
+const testPackage = project.addTask('test:package', {
+  description: 'Pack a fresh copy, install it into a new cdk8s app, synth, snapshot-test, run both bins',
+  env: { CI: 'true' },
+  exec: 'vitest run test/package --outputFile.json=test-reports/vitest-package.json',
+});
+project.testTask.spawn(testPackage);
 project.addTask('test:update', {
   description: 'Run the tests and rewrite snapshots that changed',
   exec: 'vitest run -u',
@@ -139,7 +192,15 @@ project.addTask('proxy', {
   description: 'Run the failover proxy locally (configured by env and CONFIG_PATH)',
   steps: [
     { spawn: bundleRuntime.name },
-    { exec: 'node lib/runtime/ai-failover-proxy.js' },
+    // `npm run proxy -- --help`
+    { exec: 'node lib/runtime/ai-failover-proxy.js', receiveArgs: true },
+  ],
+});
+project.addTask('mock', {
+  description: 'Run fault-injecting mock upstreams locally (`npm run mock -- 9001 9002`, `-- --help`)',
+  steps: [
+    { spawn: bundleRuntime.name },
+    { exec: 'node lib/runtime/ai-failover-mock.js', receiveArgs: true },
   ],
 });
 project.addTask('bench', {
@@ -153,7 +214,8 @@ project.addTask('demo', {
   description: 'Live failover demo: three mock regions, the proxy, a region outage and recovery',
   steps: [
     { spawn: bundleRuntime.name },
-    { exec: 'tsx demo/main.ts' },
+    // `npm run demo -- --fast`, `-- --seconds=12`, `-- --help`
+    { exec: 'tsx demo/main.ts', receiveArgs: true },
   ],
 });
 
