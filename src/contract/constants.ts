@@ -34,6 +34,11 @@ export const PATHS = {
   chatCompletions: '/v1/chat/completions',
   completions: '/v1/completions',
   embeddings: '/v1/embeddings',
+  /** OpenAI Responses API; `/v1/responses/{id}` and `/v1/responses/{id}/cancel` below it. */
+  responses: '/v1/responses',
+  /** Anthropic Messages API. */
+  messages: '/v1/messages',
+  countTokens: '/v1/messages/count_tokens',
 } as const;
 
 /** Where the config ConfigMap is mounted and which key holds the file. */
@@ -137,6 +142,12 @@ export const METRIC_LABEL_VALUES = {
   /** `direction` of `ai_failover_tokens_total`. */
   directionInput: 'input',
   directionOutput: 'output',
+  /** Input tokens read from the prompt cache (also counted in `input`). */
+  directionCachedInput: 'cached_input',
+  /** Input tokens written to the prompt cache (also counted in `input`). */
+  directionCacheWrite: 'cache_write',
+  /** Reasoning tokens (also counted in `output`). */
+  directionReasoning: 'reasoning',
   /** `result` of `ai_failover_config_reloads_total`. */
   reloadOk: 'ok',
   reloadFailed: 'failed',

@@ -12,8 +12,7 @@ import { proxyEnv } from './private/proxy-env';
 import { addProxyObservability } from './private/proxy-observability';
 import { proxyServiceSpec } from './private/proxy-service';
 import { resolveProxySettings } from './private/proxy-settings';
-import { runtimeConfigMapProps } from '../proxy-runtime/private/bundled-runtime';
-import { ProxyRuntime, ProxyRuntimeKind } from '../proxy-runtime/proxy-runtime';
+import { ProxyRuntime } from '../proxy-runtime/proxy-runtime';
 import { literalSecrets } from '../secret-key-ref/private/literal-secrets';
 import { Upstream } from '../upstream/upstream';
 
@@ -95,9 +94,8 @@ export class FailoverProxy extends Construct {
       metadata: metadata(settings.configMapName),
       data: { [CONFIG_FILE.fileName]: config.yaml },
     });
-    if (this.runtime.kind === ProxyRuntimeKind.BUNDLED) {
-      this.runtimeConfigMap = new k8s.KubeConfigMap(this, 'Runtime', runtimeConfigMapProps(this.name, settings.labels));
-    }
+    const runtimeParts = this.runtime._bind(this, 'Runtime', this.name, settings.labels);
+    this.runtimeConfigMap = runtimeParts.configMap;
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata(this.name),
       automountServiceAccountToken: false,
@@ -107,7 +105,7 @@ export class FailoverProxy extends Construct {
       spec: proxyDeploymentSpec(settings, config.yaml, {
         serviceAccountName: this.serviceAccount.name,
         env: proxyEnv(settings, config.apiKeyEnvs),
-        runtimeConfigMapName: this.runtimeConfigMap?.name,
+        runtime: runtimeParts,
       }),
     });
     this.service = new k8s.KubeService(this, 'Service', { metadata: metadata(this.serviceName), spec: proxyServiceSpec(this.selectorLabels) });

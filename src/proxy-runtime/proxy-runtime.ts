@@ -1,3 +1,17 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { bundledRuntimePod, runtimeConfigMapProps } from './private/bundled-runtime';
+
+/** What a runtime adds to the proxy's pod besides the container image. @internal */
+export interface RuntimePodParts {
+  /** The immutable ConfigMap with the gzipped bundle (bundled runtime only). */
+  readonly configMap?: kplus.k8s.KubeConfigMap;
+  readonly volumes: kplus.k8s.Volume[];
+  /** The proxy container's mounts. */
+  readonly mounts: kplus.k8s.VolumeMount[];
+  readonly initContainers: kplus.k8s.Container[];
+}
+
 /** Default stock Node.js image that runs the bundled proxy (pinned to a patch version). */
 export const DEFAULT_NODE_IMAGE = 'node:24.11.1-alpine3.22';
 
@@ -39,11 +53,25 @@ export class ProxyRuntime {
   }
 
   private constructor(
-    /** Which delivery this is. */
+    /** Which delivery this is (for inspection; the runtime renders itself). */
     public readonly kind: ProxyRuntimeKind,
     /** The container image of the proxy (and of the init container when bundled). */
     public readonly image: string,
   ) {}
+
+  /**
+   * @internal adds what this runtime needs next to the proxy (the bundle's
+   * ConfigMap `<proxyName>-runtime-<hash>` as child `id`, bundled only) and
+   * returns the pod's volumes, mounts and init containers
+   */
+  public _bind(scope: Construct, id: string, proxyName: string, labels: Record<string, string>): RuntimePodParts {
+    if (this.kind !== ProxyRuntimeKind.BUNDLED) {
+      return { volumes: [], mounts: [], initContainers: [] };
+    }
+    const configMap = new kplus.k8s.KubeConfigMap(scope, id, runtimeConfigMapProps(proxyName, labels));
+    const pod = bundledRuntimePod(configMap.name, this.image);
+    return { configMap, volumes: pod.volumes, mounts: [pod.mount], initContainers: [pod.initContainer] };
+  }
 }
 
 /** A tag that carries a full version x.y.z (optionally `v`-prefixed and suffixed, e.g. `24.11.1-alpine3.22`). */

@@ -11,7 +11,7 @@ import { zoneSpread } from './zone-spread-rules';
 import { CONFIG_FILE, PATHS, PORT_NAMES, PORTS, RUNTIME_BUNDLE } from '../../contract';
 import { containerSecurityContext, podSecurityContext } from '../../private/pod-security';
 import { resourceRequirements } from '../../private/resource-requirements';
-import { bundledRuntimePod } from '../../proxy-runtime/private/bundled-runtime';
+import type { RuntimePodParts } from '../../proxy-runtime/proxy-runtime';
 
 /** Seed's probe timings. */
 const LIVENESS = { initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 };
@@ -23,8 +23,8 @@ export interface ProxyPodInputs {
   readonly serviceAccountName: string;
   /** The proxy container's env. */
   readonly env: kplus.k8s.EnvVar[];
-  /** The ConfigMap with the gzipped runtime (bundled runtime only). */
-  readonly runtimeConfigMapName?: string;
+  /** What the runtime adds to the pod (the bundled runtime's volumes, mount and init container). */
+  readonly runtime: RuntimePodParts;
 }
 
 /** The pod spec of the proxy's Deployment. @internal */
@@ -43,13 +43,9 @@ export function proxyPodSpec(settings: ProxySettings, inputs: ProxyPodInputs): k
     volumes.push(ca.volume);
     mounts.push(ca.mount);
   }
-  const initContainers: kplus.k8s.Container[] = [];
-  if (inputs.runtimeConfigMapName !== undefined) {
-    const bundled = bundledRuntimePod(inputs.runtimeConfigMapName, image);
-    volumes.push(...bundled.volumes);
-    mounts.push(bundled.mount);
-    initContainers.push(bundled.initContainer);
-  }
+  volumes.push(...inputs.runtime.volumes);
+  mounts.push(...inputs.runtime.mounts);
+  const initContainers = inputs.runtime.initContainers;
   const spread = zoneSpread(settings.selectorLabels, settings.zoneMaxSkew, settings.zoneWhenUnsatisfiable);
   return {
     serviceAccountName: inputs.serviceAccountName,
