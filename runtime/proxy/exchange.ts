@@ -2,18 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyConfig } from '../../src/contract';
 import type { RetryBudget } from '../core';
 import type { ProxyEvents } from '../events';
-import type { RequestRecord } from './request-record';
 import type { ProxyRoute } from './intake/routes';
 import type { UpstreamRuntime } from './upstreams/upstream-runtime';
 
 /** Per-request context the server hands the engine. */
 export interface ProxyRequestContext {
   /** Generated or accepted by the server, which also sets `x-request-id`. */
-  requestId: string;
+  readonly requestId: string;
   /** `performance.now()` when the request arrived. */
-  receivedAt: number;
+  readonly receivedAt: number;
   /** Key fingerprint or remote address (for events/logs); never a key. */
-  client?: string;
+  readonly client?: string;
+  /** The route the server matched, method checked, from the engine's table (intake/routes.ts). */
+  readonly route: ProxyRoute;
 }
 
 /** What the engine lends every request: its sinks, clocks and the live state a reload may replace. */
@@ -31,14 +32,39 @@ export interface EngineServices {
   currentUpstream(name: string): UpstreamRuntime | undefined;
 }
 
-/** One routed request in flight: what each step of the proxy path reads and records into. */
-export interface Exchange {
+/** A request the engine accepted, before its body was read. */
+export interface Intake {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly ctx: ProxyRequestContext;
   /** The config the request started with (a reload does not change it). */
   readonly config: ProxyConfig;
   readonly route: ProxyRoute;
-  readonly record: RequestRecord;
   readonly services: EngineServices;
+}
+
+/** One routed request in flight, its body read: what each step of the attempts and the response reads. */
+export interface Exchange extends Intake {
+  /** The model the client asked for, or `unknown`. */
+  readonly model: string;
+  /** The client asked for a stream on a route that streams. */
+  readonly stream: boolean;
+}
+
+/** How far the attempts got, as the failover headers report it. */
+export interface AttemptTally {
+  readonly attempts: number;
+  /** Time spent waiting on upstreams and backoff (not the proxy's own overhead). */
+  readonly waitedMs: number;
+}
+
+/**
+ * What one step sent the client, returned to the attempt loop (the only
+ * writer of the request record): the status, the error code when it was an
+ * error, and the upstream that answered.
+ */
+export interface Answer {
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly upstream?: string;
 }

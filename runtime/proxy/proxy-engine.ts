@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { HEADERS, type ProxyConfig } from '../../src/contract';
+import type { ProxyConfig } from '../../src/contract';
 import { RetryBudget, UpstreamSelector } from '../core';
 import { NO_EVENTS, type BreakerStateName, type ProxyEvents } from '../events';
 import { runAttempts } from './attempts/attempt-loop';
-import type { EngineServices, Exchange, ProxyRequestContext } from './exchange';
-import { failRequest } from './response/failover-headers';
-import { HealthChecker } from './upstreams/health-checker';
+import type { EngineServices, Exchange, Intake, ProxyRequestContext } from './exchange';
 import { readRequestJson } from './intake/request-json';
 import { newRequestRecord, requestFinishedEvent } from './request-record';
-import { matchRoute } from './intake/routes';
+import { NO_ATTEMPTS, sendFailure } from './response/failover-headers';
+import { HealthChecker } from './upstreams/health-checker';
 import { buildUpstreamRuntimes, type UpstreamRuntime } from './upstreams/upstream-runtime';
 
 export type { ProxyRequestContext } from './exchange';
@@ -63,11 +62,13 @@ const SILENT: EngineLogger = { debug: () => undefined, info: () => undefined, wa
  * retry budget, per-try timeouts and one deadline, and streams relayed chunk
  * by chunk. Never throws from {@link handle}; always answers.
  *
- * This class is the composition: config and reloads, routing, status and
- * shutdown. The body (request-json.ts), the attempt loop (attempt-loop.ts),
- * one try (upstream-attempt.ts), the answer to the client
- * (response-commit.ts, stream-relay.ts) and the refusals
- * (attempts-exhausted.ts, failover-headers.ts) live beside it.
+ * This class is the composition: config and reloads, status, isolation and
+ * shutdown. A request's path reads top to bottom through the folders beside
+ * it: intake/ (route table, body, JSON checks), attempts/ (the attempt loop,
+ * one try, failure classes, breaker verdicts, exhausted answers), response/
+ * (JSON commit, stream relay, usage), with upstreams/ (pools, runtimes,
+ * headers, health checks) underneath and formats/ (the API format a route
+ * speaks) as the seam for new client APIs.
  */
 export class ProxyEngine {
   private state: EngineState;
@@ -165,58 +166,56 @@ export class ProxyEngine {
   }
 
   /**
-   * Handles POST /v1/chat/completions, /v1/completions, /v1/embeddings and
-   * GET /v1/models. Never throws; always answers.
+   * Runs one request the server accepted on an engine route (`ctx.route`):
+   * reads its body, picks the upstreams that serve the model, then runs the
+   * attempts. The server owns the transport (request id, auth, rate limit,
+   * declared body size, concurrency); the engine owns what happens on the
+   * route. Never throws; always answers.
    */
   public async handle(req: IncomingMessage, res: ServerResponse, ctx: ProxyRequestContext): Promise<void> {
     const state = this.state;
-    const route = matchRoute(req.url);
+    const route = ctx.route;
+    const intake: Intake = { req, res, ctx, config: state.config, route, services: this.services };
     const record = newRequestRecord();
-    const routeName = route?.route ?? 'unknown';
     try {
-      res.setHeader(HEADERS.requestId, ctx.requestId);
-      if (!route) {
-        failRequest(res, ctx, record, 404, 'not_found', `unknown path ${JSON.stringify((req.url ?? '').split('?')[0].slice(0, 100))}`);
+      let parsed: Record<string, unknown> | undefined;
+      if (route.hasBody) {
+        const read = await readRequestJson(intake);
+        if (!read.ok) {
+          record.status = read.answer.status;
+          record.errorCode = read.answer.errorCode;
+          return;
+        }
+        parsed = read.body;
+        record.model = read.facts.model ?? record.model;
+        record.stream = read.facts.stream;
+      } else {
+        req.resume();
+      }
+      this.events.requestStarted({ requestId: ctx.requestId, route: route.route, stream: record.stream });
+      const x: Exchange = { ...intake, model: record.model, stream: record.stream };
+      // routes without a body (GET /v1/models) name no model: every upstream may serve them
+      const model = typeof parsed?.model === 'string' ? parsed.model : undefined;
+      const order = this.selector.order(state.upstreams, model, { anyModel: !route.hasBody });
+      if (order.length === 0) {
+        const refused = sendFailure(x, NO_ATTEMPTS, 404, 'model_not_found', `no upstream serves model ${JSON.stringify(model ?? null)}`);
+        record.status = refused.status;
+        record.errorCode = refused.errorCode;
         return;
       }
-      if (req.method !== route.method) {
-        failRequest(res, ctx, record, 405, 'method_not_allowed', `${route.route} accepts ${route.method}, received ${String(req.method).slice(0, 16)}`, { allow: route.method });
-        return;
-      }
-      await this.handleRoute({ req, res, ctx, config: state.config, route, record, services: this.services }, state.upstreams);
+      await runAttempts(x, order, parsed, record);
     } catch (error) {
       this.logger.error({ err: error, requestId: ctx.requestId }, 'proxy engine failed');
       if (!res.headersSent) {
-        failRequest(res, ctx, record, 500, 'internal_error', 'the proxy failed to handle the request');
+        const failed = sendFailure(intake, record, 500, 'internal_error', 'the proxy failed to handle the request');
+        record.status = failed.status;
+        record.errorCode = failed.errorCode;
       } else if (!res.writableEnded) {
         res.end();
       }
     } finally {
-      this.events.requestFinished(requestFinishedEvent(record, ctx, routeName, res.statusCode, performance.now() - ctx.receivedAt));
+      this.events.requestFinished(requestFinishedEvent(record, ctx, route.route, res.statusCode, performance.now() - ctx.receivedAt));
     }
-  }
-
-  /** Reads and checks the body, picks the upstreams that serve the model, then runs the attempts. */
-  private async handleRoute(x: Exchange, upstreams: readonly UpstreamRuntime[]): Promise<void> {
-    const { req, res, ctx, route, record } = x;
-    let parsed: Record<string, unknown> | undefined;
-    if (route.hasBody) {
-      const read = await readRequestJson(x);
-      if (read === null) return;
-      parsed = read;
-    } else {
-      req.resume();
-    }
-    this.events.requestStarted({ requestId: ctx.requestId, route: route.route, stream: record.stream });
-
-    const model = typeof parsed?.model === 'string' ? parsed.model : undefined;
-    // routes without a body (GET /v1/models) name no model: every upstream may serve them
-    const order = route.hasBody ? this.selector.order(upstreams, model) : this.selector.order(upstreams, model, { anyModel: true });
-    if (order.length === 0) {
-      failRequest(res, ctx, record, 404, 'model_not_found', `no upstream serves model ${JSON.stringify(model ?? null)}`);
-      return;
-    }
-    await runAttempts(x, order, parsed);
   }
 
   private buildRuntimes(config: ProxyConfig, previous: readonly UpstreamRuntime[]): UpstreamRuntime[] {

@@ -1,7 +1,11 @@
 import type { RequestFinishedEvent, TokenUsage } from '../events';
 import type { ProxyRequestContext } from './exchange';
 
-/** Per-request bookkeeping, filled in as the request runs and reported by `requestFinished`. */
+/**
+ * Per-request bookkeeping reported by `requestFinished`. The engine opens it
+ * and fills in what the intake found; from then on only the attempt loop
+ * (attempts/attempt-loop.ts) writes it, from the results its steps return.
+ */
 export interface RequestRecord {
   model: string;
   stream: boolean;

@@ -9,8 +9,8 @@ import type { ProxyMetrics } from '../ops/metrics';
 import type { RateLimiter } from '../ops/rate-limiter';
 import { requestIdFrom } from '../ops/request-id';
 import type { UsageTracker } from '../ops/usage-report';
+import { ROUTES, routePath, type ProxyRoute } from '../proxy/intake/routes';
 import { failoverHeaders } from '../proxy/response/failover-headers';
-import { ROUTES, routePath } from '../proxy/intake/routes';
 
 /** Readiness as the server sees it; the drain flips `draining`. */
 export interface Lifecycle {
@@ -41,11 +41,11 @@ export interface AppServer {
 }
 
 /**
- * Routes the engine serves, with their method (a Map: the path comes from the
- * client, so `/constructor` must not find Object.prototype). HEAD is not
- * accepted here: the engine proxies only the method listed.
+ * Routes the engine serves, by path (a Map: the path comes from the client,
+ * so `/constructor` must not find Object.prototype). HEAD is not accepted
+ * here: the engine proxies only the method listed.
  */
-const ENGINE_ROUTES: ReadonlyMap<string, string> = new Map(ROUTES.map((r) => [r.route, r.method]));
+const ENGINE_ROUTES: ReadonlyMap<string, ProxyRoute> = new Map(ROUTES.map((r) => [r.route, r]));
 
 /** Routes the server answers itself, with their method (HEAD allowed on these GETs). */
 const OWN_ROUTES: ReadonlyMap<string, string> = new Map([
@@ -63,11 +63,12 @@ export function ownResponseHeaders(started: number): Record<string, string> {
 
 /**
  * The main port: health paths, `/v1/status`, `/v1/usage`, then
- * auth → rate limit → declared body size (413; the engine also bounds the
- * body it reads) → concurrency → `engine.handle`. Every response carries
- * `x-request-id` and the failover headers (the server's own answers and
- * refusals: upstream `none`, 0 attempts); unknown paths get a 404 and wrong
- * methods a 405, both OpenAI-style.
+ * auth → rate limit → declared body size (413) → concurrency →
+ * `engine.handle` with the matched route. The server is the one front door:
+ * it sets `x-request-id` and answers unknown paths (404) and wrong methods
+ * (405), OpenAI-style; the engine only sees requests on its own routes.
+ * Every response carries the failover headers (the server's own answers and
+ * refusals: upstream `none`, 0 attempts).
  */
 export function createAppServer(options: AppServerOptions): AppServer {
   const { engine, auth, rateLimiter, metrics, usage, logger, lifecycle } = options;
@@ -90,7 +91,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const path = routePath(req.url);
 
     const own = OWN_ROUTES.get(path);
-    const expected = own ?? ENGINE_ROUTES.get(path);
+    const engineRoute = ENGINE_ROUTES.get(path);
+    const expected = own ?? engineRoute?.method;
     if (expected === undefined) {
       refuse(req, res, 'other', started, 404, 'not_found', `unknown path ${JSON.stringify(path.slice(0, 100))}`);
       return;
@@ -139,6 +141,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return;
     }
 
+    // every path not answered above is one of the engine's
+    const route = engineRoute as ProxyRoute;
     const maxBody = options.config().limits.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBody) {
@@ -154,7 +158,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     }
     inFlight += 1;
     try {
-      await engine.handle(req, res, { requestId, receivedAt: started, client });
+      await engine.handle(req, res, { requestId, receivedAt: started, client, route });
     } catch (error) {
       logger.error({ event: 'engine_error', requestId, err: { message: (error as Error).message } }, 'engine failed');
       if (!res.headersSent) sendOpenAIError(res, 500, 'internal_error', 'the proxy failed to handle the request', ownResponseHeaders(started));

@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ProxyEvents } from '../../runtime/events';
+import { sendOpenAIError } from '../../runtime/http/openai-error';
 import { startMockUpstream, type MockUpstream, type MockUpstreamOptions } from '../../runtime/mock/mock-upstream';
+import { matchRoute } from '../../runtime/proxy/intake/routes';
 import { ProxyEngine, type ProxyEngineOptions } from '../../runtime/proxy/proxy-engine';
 import { parseProxyConfig, type ProxyConfig, type ProxyConfigInput } from '../../src/contract';
 
@@ -60,8 +62,15 @@ export async function startTestProxy(config: ProxyConfig, options: Partial<Omit<
   const engine = new ProxyEngine({ ...options, config, env: { HOLYSHEEP_API_KEY: 'sk-upstream-test', ...options.env }, events: options.events ?? sink });
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
+    // the transport the app server owns, reduced to what the engine needs: a request id and a matched route
     const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
-    void engine.handle(req, res, { requestId, receivedAt: performance.now(), client: '127.0.0.1' });
+    res.setHeader('x-request-id', requestId);
+    const route = matchRoute(req.url);
+    if (!route || route.method !== req.method) {
+      sendOpenAIError(res, 404, 'not_found', `no engine route for ${String(req.method)} ${String(req.url)}`);
+      return;
+    }
+    void engine.handle(req, res, { requestId, receivedAt: performance.now(), client: '127.0.0.1', route });
   });
   server.on('connection', (s) => {
     sockets.add(s);

@@ -1,14 +1,15 @@
 import { performance } from 'node:perf_hooks';
+import { answerExhausted, type LastFailure } from './attempts-exhausted';
 import { HEADERS } from '../../../src/contract';
 import { ExponentialBackoff, type BreakerPermit } from '../../core';
-import { answerExhausted, type LastFailure } from './attempts-exhausted';
-import type { Exchange } from '../exchange';
-import { failRequest } from '../response/failover-headers';
+import type { Answer, Exchange } from '../exchange';
+import type { RequestRecord } from '../request-record';
 import { AttemptAbort, isUpstreamFailure } from './failure-classifier';
-import { commitResponse } from '../response/response-commit';
 import { attemptUpstream } from './upstream-attempt';
-import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 import { sleep } from './waits';
+import { sendFailure } from '../response/failover-headers';
+import { commitResponse } from '../response/response-commit';
+import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /**
  * Runs the attempts of one request over `order` (upstreams by priority):
@@ -17,9 +18,23 @@ import { sleep } from './waits';
  * deadline (lowered by `x-failover-timeout-ms`), backoff before trying an
  * upstream again, and the client going away. Commits the first response it
  * can; otherwise answers with why none came.
+ *
+ * The loop owns the request's `record`: the steps it calls (one attempt,
+ * the commit, the refusals) return what happened and only the loop writes
+ * it down.
  */
-export async function runAttempts(x: Exchange, order: readonly UpstreamRuntime[], parsed: Record<string, unknown> | undefined): Promise<void> {
-  const { req, res, ctx, config, route, record, services } = x;
+export async function runAttempts(
+  x: Exchange,
+  order: readonly UpstreamRuntime[],
+  parsed: Readonly<Record<string, unknown>> | undefined,
+  record: RequestRecord,
+): Promise<void> {
+  const { req, res, ctx, config, route, services } = x;
+  const answered = (answer: Answer): void => {
+    record.status = answer.status;
+    record.errorCode = answer.errorCode;
+    if (answer.upstream !== undefined) record.upstream = answer.upstream;
+  };
   const requestController = new AbortController();
   const onClose = (): void => {
     if (!res.writableFinished) requestController.abort(new AttemptAbort('client', 'client disconnected'));
@@ -28,7 +43,7 @@ export async function runAttempts(x: Exchange, order: readonly UpstreamRuntime[]
   const clientDeadline = parseTimeoutHeader(req.headers[HEADERS.timeoutMs]);
   if (typeof clientDeadline === 'string') {
     res.off('close', onClose);
-    failRequest(res, ctx, record, 400, 'invalid_timeout', clientDeadline);
+    answered(sendFailure(x, record, 400, 'invalid_timeout', clientDeadline));
     return;
   }
   // a value above the configured deadline is capped to it silently
@@ -88,10 +103,16 @@ export async function runAttempts(x: Exchange, order: readonly UpstreamRuntime[]
       }
       tried.add(upstream.name);
       record.attempts += 1;
-      const result = await attemptUpstream(x, upstream, permit, parsed, requestController.signal, deadlineAt);
+      const result = await attemptUpstream(x, upstream, permit, record.attempts, parsed, requestController.signal, deadlineAt);
+      record.waitedMs += result.latencyMs;
       if (result.kind === 'commit') {
         record.upstream = upstream.name;
-        await commitResponse(x, result.value, requestController.signal);
+        const sent = await commitResponse(x, result.value, requestController.signal, record);
+        answered(sent);
+        record.waitedMs += sent.waitedMs;
+        record.timeToFirstTokenMs = sent.timeToFirstTokenMs;
+        record.usage = sent.usage;
+        record.costUsd = sent.costUsd;
         return;
       }
       if (result.outcome === 'aborted') {
@@ -102,7 +123,7 @@ export async function runAttempts(x: Exchange, order: readonly UpstreamRuntime[]
       if (result.outcome !== 'rate_limited') all429 = false;
       if (result.retryAfterMs !== undefined) maxRetryAfterMs = Math.max(maxRetryAfterMs ?? 0, result.retryAfterMs);
     }
-    answerExhausted(x, order, last, all429 ? { retryAfterMs: maxRetryAfterMs } : undefined, requestController.signal.aborted);
+    answered(answerExhausted(x, order, last, all429 ? { retryAfterMs: maxRetryAfterMs } : undefined, requestController.signal.aborted, record));
   } finally {
     res.off('close', onClose);
   }

@@ -1,6 +1,6 @@
 import type { AttemptOutcome } from '../../events';
-import type { Exchange } from '../exchange';
-import { failRequest } from '../response/failover-headers';
+import type { Answer, AttemptTally, Exchange } from '../exchange';
+import { clientGone, sendFailure } from '../response/failover-headers';
 import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /** The last failed attempt of a request. */
@@ -11,45 +11,37 @@ export interface LastFailure {
 
 /**
  * Answers a request whose attempts ended without a response to commit:
- * nothing when the client is gone (recorded as 499), 503 with `retry-after`
- * when every breaker was open, 429 when every attempt was rate limited
+ * nothing when the client is gone (499), 503 with `retry-after` when no
+ * breaker admitted a call, 429 when every attempt was rate limited
  * (`rateLimited` set, with the longest `Retry-After` seen), 504 when the
- * last try timed out, 502 otherwise.
+ * last try timed out, 502 otherwise. Returns what was sent.
  */
 export function answerExhausted(
   x: Exchange,
   order: readonly UpstreamRuntime[],
   last: LastFailure | undefined,
   rateLimited: { readonly retryAfterMs?: number } | undefined,
-  clientGone: boolean,
-): void {
-  const { res, ctx, record } = x;
-  if (clientGone) {
-    record.status = 499;
-    record.errorCode = 'client_closed_request';
-    record.upstream = last?.upstream.name;
-    if (!res.writableEnded) res.destroy();
-    return;
-  }
+  gone: boolean,
+  tally: AttemptTally,
+): Answer {
+  if (gone) return clientGone(x, last?.upstream.name);
   const attempted = last?.upstream.name ?? 'none';
   if (!last) {
     const now = x.services.now();
     const opens = order.map((u) => u.breaker.openUntil).filter((t): t is number => t !== null);
     const waitS = opens.length > 0 ? Math.max(1, Math.ceil((Math.min(...opens) - now) / 1000)) : 1;
-    failRequest(res, ctx, record, 503, 'all_circuits_open', `every upstream's circuit breaker is open (${order.map((u) => u.name).join(', ')})`, { 'retry-after': String(waitS) }, attempted);
-    return;
+    return sendFailure(x, tally, 503, 'all_circuits_open', `every upstream's circuit breaker is open (${order.map((u) => u.name).join(', ')})`, { 'retry-after': String(waitS) }, attempted);
   }
+  const attempts = plural(tally.attempts, 'attempt');
   if (rateLimited) {
     const headers: Record<string, string> = {};
     if (rateLimited.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(rateLimited.retryAfterMs / 1000)));
-    failRequest(res, ctx, record, 429, 'rate_limit_exceeded', `every attempt was rate limited by the upstream (last: ${last.upstream.name}, ${plural(record.attempts, 'attempt')})`, headers, attempted);
-    return;
+    return sendFailure(x, tally, 429, 'rate_limit_exceeded', `every attempt was rate limited by the upstream (last: ${last.upstream.name}, ${attempts})`, headers, attempted);
   }
   if (last.outcome === 'timeout') {
-    failRequest(res, ctx, record, 504, 'upstream_timeout', `the upstream timed out (last: ${last.upstream.name}, ${plural(record.attempts, 'attempt')})`, {}, attempted);
-    return;
+    return sendFailure(x, tally, 504, 'upstream_timeout', `the upstream timed out (last: ${last.upstream.name}, ${attempts})`, {}, attempted);
   }
-  failRequest(res, ctx, record, 502, 'all_upstreams_failed', `every attempt failed (last: ${last.upstream.name} ${last.outcome}, ${plural(record.attempts, 'attempt')})`, {}, attempted);
+  return sendFailure(x, tally, 502, 'all_upstreams_failed', `every attempt failed (last: ${last.upstream.name} ${last.outcome}, ${attempts})`, {}, attempted);
 }
 
 /** `1 attempt`, `2 attempts`. */

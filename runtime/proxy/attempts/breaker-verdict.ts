@@ -1,6 +1,6 @@
+import { isUpstreamFailure } from './failure-classifier';
 import type { BreakerPermit } from '../../core';
 import type { AttemptOutcome } from '../../events';
-import { isUpstreamFailure } from './failure-classifier';
 import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /** Weight of the newest sample in an upstream's latency EWMA. */

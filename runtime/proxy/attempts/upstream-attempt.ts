@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { recordLatency, reportOutcome } from './breaker-verdict';
 import type { BreakerPermit } from '../../core';
 import type { AttemptOutcome } from '../../events';
-import { recordLatency, reportOutcome } from './breaker-verdict';
 import type { Exchange } from '../exchange';
 import { AttemptAbort, classifyError, classifyStatus, parseRetryAfterMs } from './failure-classifier';
 import { upstreamRequestHeaders } from '../upstreams/forward-headers';
-import { upstreamBody } from './upstream-body';
 import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
 /** An upstream response whose headers (and, for streams, first chunk) arrived: ready to go to the client. */
@@ -24,10 +23,13 @@ export interface Committable {
   readonly stripUsage: boolean;
 }
 
-/** Result of one attempt: a response to commit, or a failure (already reported to the breaker). */
+/**
+ * Result of one attempt: a response to commit, or a failure (already
+ * reported to the breaker); `latencyMs` is time spent waiting on the upstream.
+ */
 export type AttemptResult =
-  | { readonly kind: 'commit'; readonly value: Committable; readonly outcome: AttemptOutcome; readonly status: number }
-  | { readonly kind: 'failed'; readonly outcome: AttemptOutcome; readonly status?: number; readonly retryAfterMs?: number };
+  | { readonly kind: 'commit'; readonly value: Committable; readonly outcome: AttemptOutcome; readonly status: number; readonly latencyMs: number }
+  | { readonly kind: 'failed'; readonly outcome: AttemptOutcome; readonly status?: number; readonly retryAfterMs?: number; readonly latencyMs: number };
 
 /**
  * One try against one upstream: sends the request under the per-try timeout
@@ -41,15 +43,17 @@ export async function attemptUpstream(
   x: Exchange,
   upstream: UpstreamRuntime,
   permit: BreakerPermit,
-  parsed: Record<string, unknown> | undefined,
+  /** 1-based number of this attempt within the request. */
+  attempt: number,
+  parsed: Readonly<Record<string, unknown>> | undefined,
   requestSignal: AbortSignal,
   deadlineAt: number,
 ): Promise<AttemptResult> {
-  const { config, ctx, route, record, services } = x;
+  const { config, ctx, route, services } = x;
   const controller = new AbortController();
   const forward = (): void => controller.abort(requestSignal.reason);
   requestSignal.addEventListener('abort', forward, { once: true });
-  const { body, stripUsage } = upstreamBody(route, upstream, parsed, record.stream);
+  const { body, stripUsage } = route.format.upstreamBody(route, upstream, parsed, x.stream);
   const started = performance.now();
   const remaining = (): number => Math.max(0, deadlineAt - performance.now());
   // A try cut short by the whole-request deadline (which a client can lower with
@@ -65,14 +69,13 @@ export async function attemptUpstream(
       controller.abort(new AttemptAbort('timeout', byDeadline ? 'request deadline' : what));
     }, Math.min(ms, left));
   };
-  /** Stops the timer and the abort forwarding; returns the attempt's latency, counted as waited. */
+  /** Stops the timer and the abort forwarding; returns the attempt's latency (time waited on the upstream). */
   const settle = (outcome: AttemptOutcome, status?: number): number => {
     clearTimeout(timer);
     requestSignal.removeEventListener('abort', forward);
     const latencyMs = performance.now() - started;
-    record.waitedMs += latencyMs;
     services.events.attemptFinished({
-      requestId: ctx.requestId, route: route.route, upstream: upstream.name, attempt: record.attempts, outcome, status, latencyMs,
+      requestId: ctx.requestId, route: route.route, upstream: upstream.name, attempt, outcome, status, latencyMs,
     });
     return latencyMs;
   };
@@ -82,8 +85,8 @@ export async function attemptUpstream(
     clearTimeout(timer);
     if (outcome === 'timeout' && cutByDeadline) upstream.breaker.onNeutral(permit);
     else reportOutcome(upstream, permit, outcome, services.now(), retryAfterMs);
-    settle(outcome, status);
-    return { kind: 'failed', outcome, status, retryAfterMs };
+    const latencyMs = settle(outcome, status);
+    return { kind: 'failed', outcome, status, retryAfterMs, latencyMs };
   };
   let response: Dispatcher.ResponseData;
   try {
@@ -111,11 +114,11 @@ export async function attemptUpstream(
   const commitOk = (value: Pick<Committable, 'body' | 'rest' | 'first'>): AttemptResult => {
     const latencyMs = settle(outcome, status);
     if (outcome === 'success') recordLatency(upstream, latencyMs);
-    return { kind: 'commit', outcome, status, value: { ...value, upstream, permit, response, controller, stripUsage } };
+    return { kind: 'commit', outcome, status, latencyMs, value: { ...value, upstream, permit, response, controller, stripUsage } };
   };
   const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const contentType = String(response.headers['content-type'] ?? '');
-  if (outcome === 'success' && record.stream && contentType.includes('text/event-stream')) {
+  if (outcome === 'success' && x.stream && contentType.includes('text/event-stream')) {
     arm(config.timeouts.firstTokenSeconds * 1000, 'first-token timeout');
     try {
       const first = await iterator.next();

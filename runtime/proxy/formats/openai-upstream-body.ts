@@ -1,18 +1,12 @@
+import type { UpstreamBody } from './api-format';
 import type { ProxyRoute } from '../intake/routes';
 import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
-/** The body sent to one upstream, and whether the proxy asked for usage the client did not. */
-export interface UpstreamBody {
-  readonly body?: Buffer;
-  /** The usage-only chunk must be dropped from the stream (the client did not ask for it). */
-  readonly stripUsage: boolean;
-}
-
-/** Upstream body for one attempt: model rewrite and, for streams, `include_usage`. */
-export function upstreamBody(
+/** Upstream body for one attempt in the OpenAI format: model rewrite and, for streams, `include_usage`. */
+export function openAIUpstreamBody(
   route: ProxyRoute,
   upstream: UpstreamRuntime,
-  parsed: Record<string, unknown> | undefined,
+  parsed: Readonly<Record<string, unknown>> | undefined,
   stream: boolean,
 ): UpstreamBody {
   if (!parsed) return { stripUsage: false };

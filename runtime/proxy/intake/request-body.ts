@@ -8,14 +8,10 @@ export type BodyReadResult =
 
 /**
  * Buffers a request body of at most `maxBytes` so it can be replayed on
- * failover. A `Content-Length` over the limit is refused before reading.
+ * failover; stops reading once the limit is passed. (A `Content-Length`
+ * over the limit is the server's to refuse before the engine is asked.)
  */
 export function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<BodyReadResult> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume();
-    return Promise.resolve({ ok: false, reason: 'too_large', received: declared });
-  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

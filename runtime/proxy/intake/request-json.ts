@@ -1,25 +1,27 @@
-import type { Exchange } from '../exchange';
-import { failRequest } from '../response/failover-headers';
+import type { Answer, Intake } from '../exchange';
 import { readBoundedBody } from './request-body';
+import type { RequestFacts } from '../formats/api-format';
+import { NO_ATTEMPTS, clientGone, sendFailure } from '../response/failover-headers';
+
+/** Result of {@link readRequestJson}: the body and what it asks for, or the answer already sent. */
+export type RequestJson =
+  | { readonly ok: true; readonly body: Record<string, unknown>; readonly facts: RequestFacts }
+  | { readonly ok: false; readonly answer: Answer };
 
 /**
- * Reads the request body (bounded by `maxBodyBytes`) as a JSON object and
- * notes its `model` and `stream` in the record. Returns `null` once the
- * request has been answered (413 over the limit, 400 for anything but a
- * JSON object) or the client went away (recorded as 499).
+ * Reads the request body (bounded by `maxBodyBytes`: a chunked body has no
+ * `Content-Length` for the server to refuse) as a JSON object, and asks the
+ * route's format what it names. Answers 413 over the limit and 400 for
+ * anything but a JSON object; a client that went away gets no answer (499).
  */
-export async function readRequestJson(x: Exchange): Promise<Record<string, unknown> | null> {
-  const { req, res, ctx, config, route, record } = x;
-  const read = await readBoundedBody(req, config.limits.maxBodyBytes);
+export async function readRequestJson(x: Intake): Promise<RequestJson> {
+  const { req, config, route } = x;
+  const limit = config.limits.maxBodyBytes;
+  const read = await readBoundedBody(req, limit);
   if (!read.ok) {
-    if (read.reason === 'too_large') {
-      failRequest(res, ctx, record, 413, 'request_too_large', `request body of ${read.received} bytes exceeds the limit of ${config.limits.maxBodyBytes} bytes`, { connection: 'close' });
-    } else {
-      record.status = 499;
-      record.errorCode = 'client_closed_request';
-      if (!res.writableEnded) res.destroy();
-    }
-    return null;
+    if (read.reason === 'aborted') return { ok: false, answer: clientGone(x) };
+    const message = `request body of ${read.received} bytes exceeds the limit of ${limit} bytes`;
+    return { ok: false, answer: sendFailure(x, NO_ATTEMPTS, 413, 'request_too_large', message, { connection: 'close' }) };
   }
   let parsed: Record<string, unknown>;
   try {
@@ -27,10 +29,8 @@ export async function readRequestJson(x: Exchange): Promise<Record<string, unkno
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     parsed = value as Record<string, unknown>;
   } catch {
-    failRequest(res, ctx, record, 400, 'invalid_json', `request body is not a JSON object (received ${read.body.length} bytes)`);
-    return null;
+    const message = `request body is not a JSON object (received ${read.body.length} bytes)`;
+    return { ok: false, answer: sendFailure(x, NO_ATTEMPTS, 400, 'invalid_json', message) };
   }
-  if (typeof parsed.model === 'string') record.model = parsed.model.slice(0, 200);
-  record.stream = route.streamable && parsed.stream === true;
-  return parsed;
+  return { ok: true, body: parsed, facts: route.format.requestFacts(parsed, route) };
 }

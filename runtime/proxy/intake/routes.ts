@@ -1,4 +1,6 @@
 import { PATHS } from '../../../src/contract';
+import type { ApiFormat } from '../formats/api-format';
+import { OPENAI_FORMAT } from '../formats/openai-format';
 
 /** A proxied route: method, the path under the upstream's base URL, and what its body may do. */
 export interface ProxyRoute {
@@ -11,14 +13,19 @@ export interface ProxyRoute {
   readonly hasBody: boolean;
   /** `stream_options.include_usage` is understood. */
   readonly streamable: boolean;
+  /**
+   * The API format of the route: how its body is read, what goes upstream,
+   * where usage is and how errors are written (runtime/proxy/formats/).
+   */
+  readonly format: ApiFormat;
 }
 
 /** The routes the engine proxies: the one table the server and the engine route by. */
 export const ROUTES: readonly ProxyRoute[] = [
-  { route: PATHS.chatCompletions, method: 'POST', subPath: 'chat/completions', hasBody: true, streamable: true },
-  { route: PATHS.completions, method: 'POST', subPath: 'completions', hasBody: true, streamable: true },
-  { route: PATHS.embeddings, method: 'POST', subPath: 'embeddings', hasBody: true, streamable: false },
-  { route: PATHS.models, method: 'GET', subPath: 'models', hasBody: false, streamable: false },
+  { route: PATHS.chatCompletions, method: 'POST', subPath: 'chat/completions', hasBody: true, streamable: true, format: OPENAI_FORMAT },
+  { route: PATHS.completions, method: 'POST', subPath: 'completions', hasBody: true, streamable: true, format: OPENAI_FORMAT },
+  { route: PATHS.embeddings, method: 'POST', subPath: 'embeddings', hasBody: true, streamable: false, format: OPENAI_FORMAT },
+  { route: PATHS.models, method: 'GET', subPath: 'models', hasBody: false, streamable: false, format: OPENAI_FORMAT },
 ];
 
 /**

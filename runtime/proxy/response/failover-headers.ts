@@ -1,14 +1,11 @@
-import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ProxyRequestContext } from '../exchange';
-import type { RequestRecord } from '../request-record';
 import { HEADERS } from '../../../src/contract';
-import { sendOpenAIError } from '../../http/openai-error';
+import type { Answer, AttemptTally, Intake, ProxyRequestContext } from '../exchange';
 
 /**
- * The headers every response of the proxy port carries (issue 3): which
- * upstream answered (`none` when none was asked), how many attempts were
- * made, and the proxy's own overhead in ms.
+ * The headers every response of the proxy port carries: which upstream
+ * answered (`none` when none was asked), how many attempts were made, and
+ * the proxy's own overhead in ms. (`x-request-id` is the server's.)
  */
 export function failoverHeaders(upstream: string, attempts: number, overheadMs: number): Record<string, string> {
   return {
@@ -18,26 +15,30 @@ export function failoverHeaders(upstream: string, attempts: number, overheadMs: 
   };
 }
 
-/** The failover headers of a proxied request, overhead being the time not spent waiting on upstreams, plus `x-request-id`. */
-export function proxyResponseHeaders(ctx: ProxyRequestContext, record: RequestRecord, upstream: string): Record<string, string> {
-  return {
-    ...failoverHeaders(upstream, record.attempts, performance.now() - ctx.receivedAt - record.waitedMs),
-    [HEADERS.requestId]: ctx.requestId,
-  };
+/** The failover headers of a proxied request, overhead being the time not spent waiting on upstreams. */
+export function proxyResponseHeaders(ctx: ProxyRequestContext, tally: AttemptTally, upstream: string): Record<string, string> {
+  return failoverHeaders(upstream, tally.attempts, performance.now() - ctx.receivedAt - tally.waitedMs);
 }
 
-/** Sends an OpenAI-style error with the proxy's headers and records its status and code. */
-export function failRequest(
-  res: ServerResponse,
-  ctx: ProxyRequestContext,
-  record: RequestRecord,
+/** No attempt made yet. */
+export const NO_ATTEMPTS: AttemptTally = { attempts: 0, waitedMs: 0 };
+
+/** Sends an error of the proxy's own in the route's format, with the failover headers; returns what was sent. */
+export function sendFailure(
+  x: Intake,
+  tally: AttemptTally,
   status: number,
   code: string,
   message: string,
   extra: Record<string, string> = {},
   upstream = 'none',
-): void {
-  record.status = status;
-  record.errorCode = code;
-  sendOpenAIError(res, status, code, message, { ...proxyResponseHeaders(ctx, record, upstream), ...extra });
+): Answer {
+  x.route.format.sendError(x.res, status, code, message, { ...proxyResponseHeaders(x.ctx, tally, upstream), ...extra });
+  return { status, errorCode: code };
+}
+
+/** The client went away before an answer: the socket is closed and the request counts as 499 (nginx's). */
+export function clientGone(x: Intake, upstream?: string): Answer {
+  if (!x.res.writableEnded) x.res.destroy();
+  return { status: 499, errorCode: 'client_closed_request', upstream };
 }

@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { TokenUsage } from '../../events';
 import { tokenUsageOf } from './token-usage';
+import type { TokenUsage } from '../../events';
 import { openAIErrorBody } from '../../http/openai-error';
+import type { StreamFilter } from '../formats/api-format';
 
 /**
  * Splits an upstream SSE byte stream into whole events, notes the `usage`
@@ -9,7 +10,7 @@ import { openAIErrorBody } from '../../http/openai-error';
  * the proxy asked for it on the client's behalf. Everything else passes
  * through byte for byte, one whole event at a time.
  */
-export class SseUsageFilter {
+export class SseUsageFilter implements StreamFilter {
   private pending = '';
   /** Keeps a multi-byte UTF-8 character split across two chunks whole. */
   private readonly decoder = new StringDecoder('utf8');
@@ -25,6 +26,11 @@ export class SseUsageFilter {
 
   /** True once `data: [DONE]` went through. */
   public get sawDone(): boolean {
+    return this.done;
+  }
+
+  /** The stream ended as OpenAI streams end (`data: [DONE]`). */
+  public get ended(): boolean {
     return this.done;
   }
 

@@ -4,8 +4,8 @@ import { priceUsage } from '../../core';
 import type { AttemptOutcome } from '../../events';
 import { reportOutcome } from '../attempts/breaker-verdict';
 import type { Exchange } from '../exchange';
+import type { CommitResult } from './response-commit';
 import { AttemptAbort, classifyError } from '../attempts/failure-classifier';
-import { SseUsageFilter, sseErrorEvent } from './sse-usage-filter';
 import type { Committable } from '../attempts/upstream-attempt';
 import { waitDrain } from '../attempts/waits';
 
@@ -14,8 +14,8 @@ import { waitDrain } from '../attempts/waits';
  * they arrive (usage noted, the proxy's own usage chunk dropped), under the
  * stream idle timeout (paused while the client applies backpressure). A
  * stream that breaks, times out or is ended by the drain after output
- * started ends with an SSE error event, never a clean end. Registers its
- * stop function in `services.streams` while open.
+ * started ends with the format's error event, never a clean end. Registers
+ * its stop function in `services.streams` while open. Returns how it ended.
  */
 export async function relayStream(
   x: Exchange,
@@ -24,10 +24,13 @@ export async function relayStream(
   rest: AsyncIterator<Buffer>,
   headers: OutgoingHttpHeaders,
   requestSignal: AbortSignal,
-): Promise<void> {
-  const { res, ctx, config, record, services } = x;
+): Promise<CommitResult> {
+  const { res, ctx, config, services, route } = x;
   const { upstream, permit, controller } = value;
-  const filter = new SseUsageFilter(value.stripUsage);
+  const filter = route.format.streamFilter(value.stripUsage);
+  const errorEvent = route.format.streamErrorEvent;
+  let waitedMs = 0;
+  let timeToFirstTokenMs: number | undefined;
   let endedBy: string | undefined;
   const stop = (reason: string): void => {
     if (endedBy) return;
@@ -54,7 +57,7 @@ export async function relayStream(
   try {
     headers['cache-control'] = headers['cache-control'] ?? 'no-cache';
     res.writeHead(200, headers);
-    record.timeToFirstTokenMs = performance.now() - ctx.receivedAt;
+    timeToFirstTokenMs = performance.now() - ctx.receivedAt;
     const firstOut = filter.push(first);
     if (firstOut) res.write(firstOut);
     armIdle();
@@ -62,7 +65,7 @@ export async function relayStream(
       // time spent waiting on the upstream during the relay is upstream time, not proxy overhead
       const waitStart = performance.now();
       const step = await rest.next();
-      record.waitedMs += performance.now() - waitStart;
+      waitedMs += performance.now() - waitStart;
       if (step.done) break;
       armIdle();
       const out = filter.push(step.value);
@@ -75,20 +78,20 @@ export async function relayStream(
     }
     const tail = filter.flush();
     if (tail) res.write(tail);
-    if (!filter.sawDone && !endedBy) {
+    if (!filter.ended && !endedBy) {
       outcome = 'connection_error';
-      res.write(sseErrorEvent('upstream_stream_incomplete', `the stream from ${upstream.name} ended before [DONE]`));
+      res.write(errorEvent('upstream_stream_incomplete', `the stream from ${upstream.name} ended before [DONE]`));
     }
   } catch (error) {
     if (endedBy === 'client') {
       outcome = 'aborted';
     } else if (endedBy && endedBy !== 'idle') {
       outcome = 'aborted';
-      if (!res.writableEnded) res.write(sseErrorEvent('server_shutting_down', `the stream was ended by the proxy: ${endedBy}`));
+      if (!res.writableEnded) res.write(errorEvent('server_shutting_down', `the stream was ended by the proxy: ${endedBy}`));
     } else {
       outcome = classifyError(error, controller.signal.reason);
       if (!res.writableEnded && !res.destroyed) {
-        res.write(sseErrorEvent(outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken', `the stream from ${upstream.name} broke after output started (${outcome})`));
+        res.write(errorEvent(outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken', `the stream from ${upstream.name} broke after output started (${outcome})`));
       }
     }
   } finally {
@@ -98,15 +101,13 @@ export async function relayStream(
     services.events.streamClosed();
     if (!res.writableEnded && !res.destroyed) res.end();
     reportOutcome(upstream, permit, outcome, services.now());
-    if (endedBy === 'client') {
-      // the client left mid-stream: not a success (nginx's 499)
-      record.status = 499;
-      record.errorCode = 'client_closed_request';
-    }
-    if (outcome !== 'success' && outcome !== 'aborted') record.errorCode = outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken';
-    if (filter.usage) {
-      record.usage = filter.usage;
-      record.costUsd = priceUsage(config.pricing, record.model, filter.usage.promptTokens, filter.usage.completionTokens);
-    }
   }
+  const usage = filter.usage;
+  const priced = usage ? { usage, costUsd: priceUsage(config.pricing, x.model, usage.promptTokens, usage.completionTokens) } : {};
+  // the client left mid-stream: not a success (nginx's 499)
+  const status = endedBy === 'client' ? 499 : value.response.statusCode;
+  const errorCode = outcome !== 'success' && outcome !== 'aborted'
+    ? (outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken')
+    : endedBy === 'client' ? 'client_closed_request' : undefined;
+  return { status, errorCode, upstream: upstream.name, timeToFirstTokenMs, waitedMs, ...priced };
 }

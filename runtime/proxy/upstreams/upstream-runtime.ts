@@ -1,7 +1,7 @@
+import { UpstreamPool } from './upstream-pool';
 import type { ProxyConfig, UpstreamConfig } from '../../../src/contract';
 import { CircuitBreaker, CompositeBreakerPolicy, type CircuitBreakerOptions, type CompositeBreakerPolicyOptions } from '../../core';
 import type { BreakerStateName } from '../../events';
-import { UpstreamPool } from './upstream-pool';
 
 /** What an upstream carries at run time: its config, key, breaker, pool and latency estimate. */
 export interface UpstreamRuntime {
