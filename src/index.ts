@@ -4,6 +4,7 @@
  * - multi-region-failover/: one chart per region
  * - upstream/, autoscaling/, proxy-runtime/, secret-key-ref/: the choices a proxy is made of
  * - observability/: scraping, alerts, dashboard, prometheus-adapter rule, KEDA ScaledObject
+ * - testing/: snapshot-test helpers (FailoverTesting)
  * Each folder's `private/` and src/private/ hold internal renderers and checks;
  * src/contract/ (shared with the runtime) is internal and not exported.
  */
@@ -14,3 +15,4 @@ export * from './autoscaling';
 export * from './proxy-runtime';
 export * from './secret-key-ref';
 export * from './observability';
+export * from './testing';
