@@ -73,6 +73,8 @@ export const ENV = {
   shutdownDelay: 'SHUTDOWN_DELAY',
   drainTimeout: 'DRAIN_TIMEOUT',
   logLevel: 'LOG_LEVEL',
+  /** `json` keeps a fatal start error one JSON line on a terminal too (default: readable text on a TTY). */
+  logFormat: 'LOG_FORMAT',
   // client auth
   proxyApiKeys: 'PROXY_API_KEYS',
   // corporate egress
