@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FailoverProxy } from '../failover-proxy/failover-proxy';
 import { FailoverProxyProps } from '../failover-proxy/failover-proxy-props';
+import { checkDnsLabel } from '../private/k8s-names';
 
 /** One region (one cluster) of a {@link MultiRegionFailover}. */
 export interface FailoverRegion {
@@ -87,17 +88,13 @@ export class MultiRegionFailover extends Construct {
       throw new Error('\'monitoringApp\' must be another App than the scope, with its own outdir (received the same App)');
     }
     for (const region of props.regions) {
-      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(region.name)) {
-        throw new Error(`region 'name' must be a DNS label such as "asia-pacific" (received "${region.name}")`);
-      }
+      checkDnsLabel('regions.name', region.name);
       if (names.has(region.name)) {
         throw new Error(`'regions' must have unique names (received "${region.name}" twice)`);
       }
       names.add(region.name);
       const namespace = region.namespaceName ?? props.namespaceName ?? 'production';
-      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
-        throw new Error(`region '${region.name}' 'namespaceName' must be a DNS label (received "${namespace}")`);
-      }
+      checkDnsLabel(region.namespaceName !== undefined ? `regions.${region.name}.namespaceName` : 'namespaceName', namespace);
       // the chart is a child of the app so that its file is named after the region alone
       const chart = new Chart(scope, region.name, { namespace, disableResourceNameHashes: true });
       if (props.createNamespace ?? true) {

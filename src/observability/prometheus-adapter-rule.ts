@@ -5,6 +5,7 @@ import * as YAML from 'yaml';
 import { METRICS } from '../contract';
 import { objectMeta } from './object-meta';
 import { checkDuration, escapeLabelValue, promDuration } from './promql';
+import { checkDnsLabel } from '../private/k8s-names';
 
 /**
  * Props of {@link PrometheusAdapterRule}.
@@ -63,8 +64,8 @@ export class PrometheusAdapterRule extends Construct {
   public constructor(scope: Construct, id: string, props: PrometheusAdapterRuleProps = {}) {
     super(scope, id);
     const window = checkDuration('rateWindow', props.rateWindow ?? Duration.minutes(2), 1);
-    if (props.metricsNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(props.metricsNamespace)) {
-      throw new Error(`'metricsNamespace' must be a DNS-1123 label (received '${props.metricsNamespace}')`);
+    if (props.metricsNamespace !== undefined) {
+      checkDnsLabel('metricsNamespace', props.metricsNamespace);
     }
     const ns = props.metricsNamespace ? `namespace="${escapeLabelValue(props.metricsNamespace)}"` : 'namespace!=""';
     this.seriesQuery = `${METRICS.httpRequestsTotal}{${ns},pod!=""}`;

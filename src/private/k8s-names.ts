@@ -11,6 +11,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** Throws unless `value` is a DNS-1123 label of at most `maxLength` characters (namespaces, the `app` label). @internal */
 export function checkDnsLabel(prop: string, value: string, maxLength = 63): string {
@@ -34,6 +35,14 @@ export function checkDnsSubdomain(prop: string, value: string): string {
     throw new Error(`'${prop}' must be a DNS subdomain: at most 253 characters of a-z, 0-9, "-" or ".", starting and ending with a letter or digit (received "${value}")`);
   }
   return value;
+}
+
+/** Throws unless `key` is a valid Secret / ConfigMap data key (at most 253 characters of alphanumerics, "-", "_", "."). @internal */
+export function checkDataKey(prop: string, key: string): string {
+  if (key.length > 253 || !DATA_KEY.test(key)) {
+    throw new Error(`'${prop}' must be a data key: 1-253 characters of A-Z, a-z, 0-9, "-", "_" or "." (received "${key}")`);
+  }
+  return key;
 }
 
 /** Throws unless `value` is a valid label value (empty, or at most 63 characters of alphanumerics, "-", "_", "."). @internal */

@@ -1,3 +1,5 @@
+import { checkDataKey, checkDnsSubdomain } from '../private/k8s-names';
+
 /**
  * A reference to one key of a Kubernetes Secret.
  *
@@ -39,12 +41,8 @@ export class SecretKeyRef {
   public readonly _literal?: string;
 
   private constructor(secretName: string, key: string, literal: string | undefined) {
-    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(secretName)) {
-      throw new Error(`secret name must be a DNS subdomain name (received "${secretName}")`);
-    }
-    if (!/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
-      throw new Error(`secret key must consist of alphanumerics, "-", "_" or "." (received "${key}")`);
-    }
+    checkDnsSubdomain('secretName', secretName);
+    checkDataKey('key', key);
     this.secretName = secretName;
     this.key = key;
     this._literal = literal;

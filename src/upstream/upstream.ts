@@ -2,14 +2,8 @@ import { isHttpUrl, redactUserInfo, UPSTREAM_NAME } from '../contract';
 import { urlPort } from '../private/url-port';
 import { SecretKeyRef } from '../secret-key-ref/secret-key-ref';
 
-/** Options shared by every upstream factory. */
-export interface UpstreamOptions {
-  /**
-   * Label of the upstream in headers, metrics and logs: 1-63 characters of
-   * `a-z`, `0-9`, `-` or `_`.
-   * @default - the preset's name (e.g. `holysheep-us`)
-   */
-  readonly name?: string;
+/** What every upstream can set, whatever its factory: routing, key and models. */
+export interface UpstreamBaseOptions {
   /**
    * Lower is tried first. Upstreams with equal explicit priorities share traffic
    * by `weight`; a list position that ties with another upstream's explicit
@@ -41,41 +35,22 @@ export interface UpstreamOptions {
   readonly modelRewrites?: { [model: string]: string };
 }
 
-/** Props of a custom upstream. */
-export interface UpstreamProps {
+/** Options of the preset factories (`Upstream.openAi()`, `Upstream.holySheep(...)`, ...). */
+export interface UpstreamOptions extends UpstreamBaseOptions {
+  /**
+   * Label of the upstream in headers, metrics and logs: 1-63 characters of
+   * `a-z`, `0-9`, `-` or `_`.
+   * @default - the preset's name (e.g. `holysheep-us`)
+   */
+  readonly name?: string;
+}
+
+/** Props of {@link Upstream.custom}: any endpoint, named by the caller. */
+export interface UpstreamProps extends UpstreamBaseOptions {
   /** Label of the upstream (1-63 characters of `a-z`, `0-9`, `-` or `_`). */
   readonly name: string;
   /** Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1`. */
   readonly baseUrl: string;
-  /**
-   * Lower is tried first. Upstreams with equal explicit priorities share traffic
-   * by `weight`; a list position that ties with another upstream's explicit
-   * priority is refused at synth (set `priority` on every upstream or on none).
-   * @default - the upstream's position in the `upstreams` list (0, 1, 2, ...)
-   */
-  readonly priority?: number;
-  /**
-   * Weighted round robin among upstreams of equal priority (1-1000).
-   * @default 1
-   */
-  readonly weight?: number;
-  /**
-   * The Secret key holding this upstream's API key.
-   * @default - the proxy's `apiKey` (Secret `holysheep-credentials`, key `api-key`)
-   */
-  readonly apiKey?: SecretKeyRef;
-  /**
-   * Models this upstream serves.
-   * @default - every model
-   */
-  readonly models?: string[];
-  /**
-   * Model name rewrites: the client's model name → the name this upstream is
-   * sent, so that one alias can fail over across providers (e.g.
-   * `{ 'gpt-4.1': 'openai/gpt-4.1' }` for OpenRouter).
-   * @default - model names are sent unchanged
-   */
-  readonly modelRewrites?: { [model: string]: string };
 }
 
 /** The seed's three HolySheep AI regions. */
@@ -152,7 +127,7 @@ export class Upstream {
   /** TCP port the proxy connects to (for the NetworkPolicy egress rule). */
   public readonly port: number;
 
-  private constructor(name: string, baseUrl: string, options: UpstreamOptions) {
+  private constructor(name: string, baseUrl: string, options: UpstreamBaseOptions) {
     if (!UPSTREAM_NAME.test(name)) {
       throw new Error(`upstream 'name' must be 1-63 characters of a-z, 0-9, "-" or "_", starting and ending with a letter or digit (received "${name}")`);
     }

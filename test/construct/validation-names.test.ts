@@ -59,7 +59,9 @@ describe('FailoverProxy name and label validation', () => {
 
   it('fails on an invalid region namespace in MultiRegionFailover', () => {
     expect(() => new MultiRegionFailover(new App(), 'm', { regions: [{ name: 'us', namespaceName: 'Prod' }] }))
-      .toThrow('region \'us\' \'namespaceName\' must be a DNS label (received "Prod")');
+      .toThrow('\'regions.us.namespaceName\' must be a DNS label: at most 63 characters of a-z, 0-9 or "-", starting and ending with a letter or digit (received "Prod")');
+    expect(() => new MultiRegionFailover(new App(), 'n', { regions: [{ name: 'Us' }] }))
+      .toThrow('\'regions.name\' must be a DNS label: at most 63 characters of a-z, 0-9 or "-", starting and ending with a letter or digit (received "Us")');
   });
 
   it('accepts prefixed label keys and empty label values', () => {
@@ -102,7 +104,7 @@ describe('FailoverProxy literal Secret validation', () => {
   });
 
   it('fails on an invalid secret key name', () => {
-    expect(() => SecretKeyRef.fromSecret('creds', 'api key')).toThrow('secret key must consist of alphanumerics, "-", "_" or "." (received "api key")');
+    expect(() => SecretKeyRef.fromSecret('creds', 'api key')).toThrow('\'key\' must be a data key: 1-253 characters of A-Z, a-z, 0-9, "-", "_" or "." (received "api key")');
   });
 });
 

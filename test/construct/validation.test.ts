@@ -101,7 +101,7 @@ describe('FailoverProxy validation', () => {
   });
 
   it('fails on an invalid secret reference', () => {
-    expect(() => SecretKeyRef.fromSecret('Bad_Name', 'k')).toThrow('secret name must be a DNS subdomain name (received "Bad_Name")');
+    expect(() => SecretKeyRef.fromSecret('Bad_Name', 'k')).toThrow('\'secretName\' must be a DNS subdomain: at most 253 characters of a-z, 0-9, "-" or ".", starting and ending with a letter or digit (received "Bad_Name")');
     expect(() => SecretKeyRef.fromLiteral('s', 'k', '')).toThrow('secret literal for \'s/k\' must not be empty (received "")');
   });
 

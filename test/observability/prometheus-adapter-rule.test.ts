@@ -46,7 +46,7 @@ describe('PrometheusAdapterRule', () => {
     // GIVEN / WHEN bad props / THEN it throws naming them
     const chart = Testing.chart();
     expect(() => new PrometheusAdapterRule(chart, 'A', { metricsNamespace: 'Prod"' }))
-      .toThrow('\'metricsNamespace\' must be a DNS-1123 label (received \'Prod"\')');
+      .toThrow('\'metricsNamespace\' must be a DNS label: at most 63 characters of a-z, 0-9 or "-", starting and ending with a letter or digit (received "Prod"")');
     expect(() => new PrometheusAdapterRule(chart, 'B', { rateWindow: Duration.millis(0) }))
       .toThrow("'rateWindow' must be at least 1s (received 0s)");
   });
