@@ -1,0 +1,92 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+
+/** What replaces a secret in a response sent to a client (the logs use the same word). */
+export const REDACTED = '[redacted]';
+
+/** Secrets shorter than this are not searched for: they would match ordinary text. */
+export const MIN_SECRET_LENGTH = 8;
+
+/**
+ * Removes the proxy's own secrets (upstream keys, the Redis password, egress
+ * proxy credentials) from what an upstream sends back, before a client sees
+ * it: an upstream that quotes the `Authorization` it received must not leak
+ * the key to every caller. Each secret is searched for as written, as it
+ * appears inside a JSON string, and URL-encoded. A body or header without a
+ * secret is returned as is (no copy).
+ */
+export class SecretRedactor {
+  /** Every form searched for, longest first (so a key that contains another is replaced whole). */
+  private readonly needles: readonly string[];
+  private readonly bufferNeedles: readonly Buffer[];
+
+  public constructor(secrets: readonly string[]) {
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+      if (secret.length < MIN_SECRET_LENGTH) continue;
+      forms.add(secret);
+      forms.add(JSON.stringify(secret).slice(1, -1));
+      forms.add(encodeURIComponent(secret));
+    }
+    this.needles = [...forms].sort((a, b) => b.length - a.length);
+    this.bufferNeedles = this.needles.map((needle) => Buffer.from(needle, 'utf8'));
+  }
+
+  /** True when there is nothing to search for. */
+  public get empty(): boolean {
+    return this.needles.length === 0;
+  }
+
+  /** The text with every secret replaced, and how many were. */
+  public redactText(text: string): { readonly text: string; readonly count: number } {
+    let out = text;
+    let count = 0;
+    for (const needle of this.needles) {
+      if (!out.includes(needle)) continue;
+      const parts = out.split(needle);
+      count += parts.length - 1;
+      out = parts.join(REDACTED);
+    }
+    return { text: out, count };
+  }
+
+  /** The body with every secret replaced (the same Buffer when none was found), and how many were. */
+  public redactBuffer(body: Buffer): { readonly body: Buffer; readonly count: number } {
+    if (!this.bufferNeedles.some((needle) => body.includes(needle))) return { body, count: 0 };
+    const redacted = this.redactText(body.toString('utf8'));
+    return { body: Buffer.from(redacted.text, 'utf8'), count: redacted.count };
+  }
+
+  /** Replaces secrets in header values in place; returns how many were replaced. */
+  public redactHeaders(headers: OutgoingHttpHeaders): number {
+    if (this.empty) return 0;
+    let count = 0;
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string') {
+        const redacted = this.redactText(value);
+        if (redacted.count > 0) {
+          headers[name] = redacted.text;
+          count += redacted.count;
+        }
+      } else if (Array.isArray(value)) {
+        const redacted = value.map((item) => this.redactText(item));
+        const found = redacted.reduce((sum, item) => sum + item.count, 0);
+        if (found > 0) {
+          headers[name] = redacted.map((item) => item.text);
+          count += found;
+        }
+      }
+    }
+    return count;
+  }
+}
+
+/** The password (URL-decoded) of a URL with user-info, e.g. `redis://:pass@host`; undefined when none or unreadable. */
+export function passwordOfUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url.trim() === '') return undefined;
+  try {
+    const password = new URL(url.trim()).password;
+    return password === '' ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
+}
