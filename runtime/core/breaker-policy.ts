@@ -1,27 +1,52 @@
+import type { BreakerStateName } from '../events';
+
 /**
  * The breaker decision, separate from the state machine (cockatiel's
- * `ConsecutiveBreaker` / `SamplingBreaker` idea): a policy only says whether
- * the failures seen so far should open a closed breaker. Pure: time is a parameter.
+ * `IBreaker`): two methods, told about each call, saying whether a closed
+ * breaker should open. Pure: time is a parameter. What a policy counts is
+ * read through its own reporting getters (breaker-stats.ts), not through
+ * this interface.
  */
 export interface BreakerPolicy {
-  /** Failures in a row. */
-  readonly consecutiveFailures: number;
-  /** Records a success while closed. */
-  success(now: number): void;
-  /** Records a failure while closed; true when the breaker should open. */
-  failure(now: number): boolean;
-  /** Forgets everything (on close). */
-  reset(): void;
-  /** Failure ratio 0..1 over the policy's window (0 without calls). */
-  errorRate(now: number): number;
+  /**
+   * A call succeeded. `state` is the breaker's state: a success in
+   * `half_open` is the one that closes it, and the policy starts over.
+   */
+  success(now: number, state: BreakerStateName): void;
+  /** A call failed while the breaker was `state`; true when the breaker should open. */
+  failure(now: number, state: BreakerStateName): boolean;
 }
 
-/** Settings of {@link CompositeBreakerPolicy}. */
-export interface CompositeBreakerPolicyOptions {
-  /** Consecutive failures that open the breaker. */
-  readonly failureThreshold: number;
-  /** Failure ratio over the window that opens the breaker. */
-  readonly failureRateThreshold: number;
+/** Opens after `threshold` failures in a row (cockatiel's `ConsecutiveBreaker`). */
+export class ConsecutiveBreaker implements BreakerPolicy {
+  private count = 0;
+
+  public constructor(private threshold: number) {}
+
+  /** Applies a new threshold (config reload) and keeps the count. */
+  public configure(threshold: number): void {
+    this.threshold = threshold;
+  }
+
+  /** Failures in a row so far. */
+  public get consecutiveFailures(): number {
+    return this.count;
+  }
+
+  public success(): void {
+    this.count = 0;
+  }
+
+  public failure(): boolean {
+    this.count += 1;
+    return this.count >= this.threshold;
+  }
+}
+
+/** Settings of a {@link SamplingBreaker}. */
+export interface SamplingBreakerOptions {
+  /** Failure ratio over the window that opens the breaker (0..1). */
+  readonly threshold: number;
   /** Window length, in ms. */
   readonly windowMs: number;
   /** Calls in the window before the ratio may open the breaker. */
@@ -31,65 +56,52 @@ export interface CompositeBreakerPolicyOptions {
 const BUCKETS = 10;
 
 /**
- * Opens after N consecutive failures, or when the failure ratio over a
- * sliding window (10 buckets) exceeds a threshold with at least
- * `minimumCalls` calls in the window.
+ * Opens when the failure ratio over a sliding window (10 buckets) reaches a
+ * threshold with at least `minimumCalls` calls in it (cockatiel's
+ * `SamplingBreaker`).
  */
-export class CompositeBreakerPolicy implements BreakerPolicy {
-  private consecutive = 0;
+export class SamplingBreaker implements BreakerPolicy {
   private bucketMs: number;
   private readonly okCounts = new Array<number>(BUCKETS).fill(0);
   private readonly failCounts = new Array<number>(BUCKETS).fill(0);
   private readonly stamps = new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY);
 
-  public constructor(private options: CompositeBreakerPolicyOptions) {
+  public constructor(private options: SamplingBreakerOptions) {
     this.bucketMs = Math.max(1, options.windowMs / BUCKETS);
   }
 
-  /**
-   * Applies new settings (config reload) and keeps what was counted: the
-   * consecutive failures always, the window's counts unless its length changed.
-   */
-  public configure(options: CompositeBreakerPolicyOptions): void {
+  /** Applies new settings (config reload); the window's counts stay unless its length changed. */
+  public configure(options: SamplingBreakerOptions): void {
     if (options.windowMs !== this.options.windowMs) {
-      this.okCounts.fill(0);
-      this.failCounts.fill(0);
-      this.stamps.fill(Number.NEGATIVE_INFINITY);
+      this.clear();
       this.bucketMs = Math.max(1, options.windowMs / BUCKETS);
     }
     this.options = options;
   }
 
-  public get consecutiveFailures(): number {
-    return this.consecutive;
-  }
-
-  public success(now: number): void {
-    this.consecutive = 0;
-    this.okCounts[this.bucket(now)] += 1;
+  public success(now: number, state: BreakerStateName): void {
+    // the success that closes a half-open breaker starts a fresh window
+    if (state === 'half_open') this.clear();
+    else this.okCounts[this.bucket(now)] += 1;
   }
 
   public failure(now: number): boolean {
-    this.consecutive += 1;
     this.failCounts[this.bucket(now)] += 1;
-    if (this.consecutive >= this.options.failureThreshold) {
-      return true;
-    }
     const { ok, failed } = this.totals(now);
     const calls = ok + failed;
-    return calls >= this.options.minimumCalls && failed / calls >= this.options.failureRateThreshold;
+    return calls >= this.options.minimumCalls && failed / calls >= this.options.threshold;
   }
 
-  public reset(): void {
-    this.consecutive = 0;
-    this.okCounts.fill(0);
-    this.failCounts.fill(0);
-    this.stamps.fill(Number.NEGATIVE_INFINITY);
-  }
-
+  /** Failure ratio 0..1 over the window ending at `now` (0 without calls). */
   public errorRate(now: number): number {
     const { ok, failed } = this.totals(now);
     return ok + failed === 0 ? 0 : failed / (ok + failed);
+  }
+
+  private clear(): void {
+    this.okCounts.fill(0);
+    this.failCounts.fill(0);
+    this.stamps.fill(Number.NEGATIVE_INFINITY);
   }
 
   private totals(now: number): { ok: number; failed: number } {
@@ -114,5 +126,24 @@ export class CompositeBreakerPolicy implements BreakerPolicy {
       this.failCounts[index] = 0;
     }
     return index;
+  }
+}
+
+/**
+ * Opens when any of its policies says so; every policy hears every call (no
+ * short circuit), so each keeps its own count. Compose, e.g.
+ * `new AnyBreaker([new ConsecutiveBreaker(5), new SamplingBreaker({...})])`.
+ */
+export class AnyBreaker implements BreakerPolicy {
+  public constructor(private readonly policies: readonly BreakerPolicy[]) {}
+
+  public success(now: number, state: BreakerStateName): void {
+    for (const policy of this.policies) policy.success(now, state);
+  }
+
+  public failure(now: number, state: BreakerStateName): boolean {
+    let open = false;
+    for (const policy of this.policies) open = policy.failure(now, state) || open;
+    return open;
   }
 }

@@ -1,9 +1,10 @@
 import type { BreakerStateName } from '../events';
 import type { BreakerPolicy } from './breaker-policy';
+import { Listeners, type Disposable } from './disposable';
 
 /** Settings of a {@link CircuitBreaker}, in ms. */
 export interface CircuitBreakerOptions {
-  /** Decides when a closed breaker opens. */
+  /** Decides when a closed breaker opens (compose with `AnyBreaker`). */
   readonly policy: BreakerPolicy;
   /** First open time, in ms. */
   readonly recoveryTimeoutMs: number;
@@ -15,9 +16,10 @@ export interface CircuitBreakerOptions {
   readonly halfOpenMaxCalls: number;
   /** [0, 1) source for jitter of the open time (±10 %). */
   readonly random: () => number;
-  /** Called on every state change. Must not throw. */
-  readonly onTransition?: (from: BreakerStateName, to: BreakerStateName) => void;
 }
+
+/** The timings a config reload may change. */
+export type BreakerTimings = Pick<CircuitBreakerOptions, 'recoveryTimeoutMs' | 'maxRecoveryTimeoutMs' | 'openBackoffMultiplier' | 'halfOpenMaxCalls'>;
 
 /** Permission to make one call, from {@link CircuitBreaker.tryAcquire}. */
 export interface BreakerPermit {
@@ -27,12 +29,27 @@ export interface BreakerPermit {
   readonly generation: number;
 }
 
+/** A state change, as `onStateChange` listeners receive it. */
+export interface BreakerTransition {
+  readonly from: BreakerStateName;
+  readonly to: BreakerStateName;
+}
+
+/**
+ * A transition observed somewhere else (another replica, through shared
+ * state): open until a given time, or closed.
+ */
+export type ObservedTransition =
+  | { readonly state: 'open'; readonly openUntil: number }
+  | { readonly state: 'closed' };
+
 /**
  * A per-upstream circuit breaker state machine: closed → open (policy says
  * so) → half-open (first call after the open time) → closed after
  * `halfOpenMaxCalls` successful probes, or back to open with a longer, capped,
  * jittered open time after a failed probe. At most `halfOpenMaxCalls` probes
- * run at once. Pure: every method takes `now` (ms).
+ * run at once. {@link isolate} holds it open by hand. Pure: every method
+ * takes `now` (ms).
  */
 export class CircuitBreaker {
   private current: BreakerStateName = 'closed';
@@ -41,6 +58,8 @@ export class CircuitBreaker {
   private probesInFlight = 0;
   private probeSuccesses = 0;
   private generation = 0;
+  private holds = 0;
+  private readonly stateChanges = new Listeners<BreakerTransition>();
 
   public constructor(private options: CircuitBreakerOptions) {
     this.nextOpenMs = options.recoveryTimeoutMs;
@@ -52,7 +71,7 @@ export class CircuitBreaker {
    * The next open time restarts from the new recovery timeout unless a failed
    * probe had grown it (then it is capped by the new maximum).
    */
-  public reconfigure(settings: Pick<CircuitBreakerOptions, 'recoveryTimeoutMs' | 'maxRecoveryTimeoutMs' | 'openBackoffMultiplier' | 'halfOpenMaxCalls'>): void {
+  public reconfigure(settings: BreakerTimings): void {
     const grown = this.nextOpenMs !== this.options.recoveryTimeoutMs;
     this.options = { ...this.options, ...settings };
     this.nextOpenMs = Math.min(settings.maxRecoveryTimeoutMs, grown ? this.nextOpenMs : settings.recoveryTimeoutMs);
@@ -63,19 +82,14 @@ export class CircuitBreaker {
     return this.current;
   }
 
-  /** Consecutive failures recorded by the policy. */
-  public get consecutiveFailures(): number {
-    return this.options.policy.consecutiveFailures;
+  /** True while held open by {@link isolate}. */
+  public get isolated(): boolean {
+    return this.holds > 0;
   }
 
-  /** Failure ratio over the policy's window. */
-  public errorRate(now: number): number {
-    return this.options.policy.errorRate(now);
-  }
-
-  /** While open: when the breaker will admit a probe (ms), else null. */
+  /** While open (and not isolated): when the breaker will admit a probe (ms), else null. */
   public get openUntil(): number | null {
-    return this.current === 'open' ? this.openUntilMs : null;
+    return this.current === 'open' && !this.isolated ? this.openUntilMs : null;
   }
 
   /** Half-open probes running now. */
@@ -83,8 +97,75 @@ export class CircuitBreaker {
     return this.probesInFlight;
   }
 
+  /** Every state change. Returns the disposable that removes the listener. */
+  public onStateChange(listener: (transition: BreakerTransition) => void): Disposable {
+    return this.stateChanges.add(listener);
+  }
+
+  /** The breaker opened (from closed or half-open). */
+  public onBreak(listener: () => void): Disposable {
+    return this.onStateChange(({ to }) => to === 'open' && listener());
+  }
+
+  /** The breaker closed again. */
+  public onReset(listener: () => void): Disposable {
+    return this.onStateChange(({ to }) => to === 'closed' && listener());
+  }
+
+  /** The breaker went half-open (probes may run). */
+  public onHalfOpen(listener: () => void): Disposable {
+    return this.onStateChange(({ to }) => to === 'half_open' && listener());
+  }
+
+  /**
+   * Holds the breaker open by hand (an operator taking a region out): no
+   * call is admitted and health checks do not let probes in until every hold
+   * is disposed. Releasing the last hold moves the breaker to half-open, so
+   * the next calls are probes.
+   */
+  public isolate(): Disposable {
+    this.holds += 1;
+    if (this.holds === 1) {
+      this.probesInFlight = 0;
+      this.probeSuccesses = 0;
+      this.generation += 1;
+      this.transition('open');
+    }
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.holds -= 1;
+        if (this.holds === 0) {
+          this.generation += 1;
+          this.transition('half_open');
+        }
+      },
+    };
+  }
+
+  /**
+   * Applies a transition observed elsewhere (shared breaker state): `open`
+   * until the given time without counting a failure here, or `closed` with
+   * the policy starting over. An isolated breaker stays isolated.
+   */
+  public observe(transition: ObservedTransition, now: number): void {
+    if (this.isolated) return;
+    if (transition.state === 'open') {
+      this.openUntilMs = transition.openUntil;
+      this.probesInFlight = 0;
+      this.probeSuccesses = 0;
+      this.generation += 1;
+      this.transition('open');
+    } else if (this.current !== 'closed') {
+      this.close(now);
+    }
+  }
+
   /** True when a call would be admitted now (does not change state). */
   public canAcquire(now: number): boolean {
+    if (this.isolated) return false;
     if (this.current === 'closed') return true;
     if (this.current === 'open') return now >= this.openUntilMs && this.options.halfOpenMaxCalls > 0;
     return this.probesInFlight < this.options.halfOpenMaxCalls;
@@ -92,6 +173,7 @@ export class CircuitBreaker {
 
   /** Asks to make one call; null when the breaker refuses (costs no attempt). */
   public tryAcquire(now: number): BreakerPermit | null {
+    if (this.isolated) return null;
     if (this.current === 'open') {
       if (now < this.openUntilMs) return null;
       this.transition('half_open');
@@ -109,9 +191,9 @@ export class CircuitBreaker {
     if (!this.release(permit)) return;
     if (this.current === 'half_open' && permit.probe) {
       this.probeSuccesses += 1;
-      if (this.probeSuccesses >= this.options.halfOpenMaxCalls) this.close();
+      if (this.probeSuccesses >= this.options.halfOpenMaxCalls) this.close(now);
     } else if (this.current === 'closed') {
-      this.options.policy.success(now);
+      this.options.policy.success(now, 'closed');
     }
   }
 
@@ -125,7 +207,7 @@ export class CircuitBreaker {
       this.nextOpenMs = Math.min(this.options.maxRecoveryTimeoutMs, this.nextOpenMs * this.options.openBackoffMultiplier);
       this.open(now, openForMs);
     } else if (this.current === 'closed') {
-      const trips = this.options.policy.failure(now);
+      const trips = this.options.policy.failure(now, 'closed');
       if (trips || openForMs !== undefined) this.open(now, openForMs);
     }
   }
@@ -135,12 +217,13 @@ export class CircuitBreaker {
     this.release(permit);
   }
 
-  /** An active health check passed: open → half-open at once; half-open → closed. */
+  /** An active health check passed: open → half-open at once; half-open → closed. Not while isolated. */
   public onHealthy(now: number): void {
+    if (this.isolated) return;
     if (this.current === 'open') {
       this.openUntilMs = Math.min(this.openUntilMs, now);
     } else if (this.current === 'half_open') {
-      this.close();
+      this.close(now);
     }
   }
 
@@ -161,8 +244,9 @@ export class CircuitBreaker {
     this.transition('open');
   }
 
-  private close(): void {
-    this.options.policy.reset();
+  private close(now: number): void {
+    // the success that closes a half-open breaker: the policy starts over
+    this.options.policy.success(now, 'half_open');
     this.nextOpenMs = this.options.recoveryTimeoutMs;
     this.probesInFlight = 0;
     this.probeSuccesses = 0;
@@ -174,6 +258,6 @@ export class CircuitBreaker {
     const from = this.current;
     if (from === to) return;
     this.current = to;
-    this.options.onTransition?.(from, to);
+    this.stateChanges.emit({ from, to });
   }
 }

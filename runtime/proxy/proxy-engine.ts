@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ProxyConfig } from '../../src/contract';
-import { RetryBudget, UpstreamSelector } from '../core';
+import { RetryBudget, UpstreamSelector, type Disposable } from '../core';
 import { NO_EVENTS, type BreakerStateName, type ProxyEvents } from '../events';
 import { runAttempts } from './attempts/attempt-loop';
 import type { EngineServices, Exchange, Intake, ProxyRequestContext } from './exchange';
@@ -43,8 +43,10 @@ export interface UpstreamStatus {
   recentErrorRate: number;
   /** EWMA of recent successful attempts' latency, in ms. */
   recentLatencyMs: number | null;
-  /** ISO time while open. */
+  /** ISO time while open (null while isolated: it opens by hand only). */
   openUntil: string | null;
+  /** Held open by hand ({@link ProxyEngine.isolate}). */
+  isolated: boolean;
   models: string[];
 }
 
@@ -138,13 +140,29 @@ export class ProxyEngine {
         priority: u.priority,
         weight: u.weight,
         state: u.breaker.state,
-        consecutiveFailures: u.breaker.consecutiveFailures,
-        recentErrorRate: u.breaker.errorRate(now),
+        consecutiveFailures: u.stats.consecutiveFailures,
+        recentErrorRate: u.stats.errorRate(now),
         recentLatencyMs: u.latencyMs === null ? null : Math.round(u.latencyMs),
         openUntil: openUntil === null ? null : new Date(openUntil).toISOString(),
+        isolated: u.breaker.isolated,
         models: [...u.models],
       };
     });
+  }
+
+  /**
+   * Takes an upstream out by hand (an operator draining a region): its
+   * breaker is held open, so requests fail over past it without an attempt,
+   * until the returned hold is disposed (then it goes half-open and probes
+   * decide). The hold survives reloads that keep the upstream (same name and
+   * base URL). Throws naming the upstream when there is none by that name.
+   */
+  public isolate(upstream: string): Disposable {
+    const runtime = this.state.upstreams.find((u) => u.name === upstream);
+    if (!runtime) {
+      throw new Error(`no upstream named ${JSON.stringify(upstream)} (upstreams: ${this.state.upstreams.map((u) => u.name).join(', ')})`);
+    }
+    return runtime.breaker.isolate();
   }
 
   /** Number of streams currently open to clients. */

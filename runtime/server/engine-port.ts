@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyConfig } from '../../src/contract';
+import type { Disposable } from '../core';
 import type { ProxyEvents } from '../events';
 import type { Logger } from '../ops/logger';
 import type { ProxyRequestContext } from '../proxy/exchange';
@@ -20,6 +21,8 @@ export interface EnginePort {
   reconfigure(config: ProxyConfig): void;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void>;
   upstreamStatus(): UpstreamStatusView[];
+  /** Holds an upstream's breaker open by hand until the hold is disposed. */
+  isolate(upstream: string): Disposable;
   openStreams(): number;
   abortStreams(reason: string): void;
   close(): Promise<void>;

@@ -1,6 +1,9 @@
 import { UpstreamPool } from './upstream-pool';
 import type { ProxyConfig, UpstreamConfig } from '../../../src/contract';
-import { CircuitBreaker, CompositeBreakerPolicy, type CircuitBreakerOptions, type CompositeBreakerPolicyOptions } from '../../core';
+import {
+  AnyBreaker, CircuitBreaker, ConsecutiveBreaker, SamplingBreaker, breakerStats,
+  type BreakerStats, type BreakerTimings, type SamplingBreakerOptions,
+} from '../../core';
 import type { BreakerStateName } from '../../events';
 
 /** What an upstream carries at run time: its config, key, breaker, pool and latency estimate. */
@@ -12,13 +15,21 @@ export interface UpstreamRuntime {
   readonly config: UpstreamConfig;
   readonly apiKey: string | undefined;
   readonly breaker: CircuitBreaker;
-  /** The breaker's policy (kept to apply reloaded settings). */
-  readonly breakerPolicy: CompositeBreakerPolicy;
+  /** The policies the breaker is composed of (kept to apply reloaded settings). */
+  readonly policies: BreakerPolicies;
+  /** What the policies counted, for `/v1/status`. */
+  readonly stats: BreakerStats;
   readonly pool: UpstreamPool;
   /** What the pool was built from: a reload that changes it gets a new pool. */
   readonly poolKey: string;
   /** EWMA of successful attempts' latency in ms (null before the first). */
   latencyMs: number | null;
+}
+
+/** An upstream's breaker decision: N failures in a row, or a failure ratio over a window. */
+export interface BreakerPolicies {
+  readonly consecutive: ConsecutiveBreaker;
+  readonly sampling: SamplingBreaker;
 }
 
 /** Hooks the runtime set needs from the engine. */
@@ -65,16 +76,20 @@ export function buildUpstreamRuntimes(
     const kept = old.get(identity(upstream));
     old.delete(identity(upstream));
     const poolKey = poolKeyOf(upstream, config);
-    let breakerPolicy: CompositeBreakerPolicy;
+    let policies: BreakerPolicies;
     let breaker: CircuitBreaker;
     if (kept) {
-      breakerPolicy = kept.breakerPolicy;
+      policies = kept.policies;
       breaker = kept.breaker;
-      breakerPolicy.configure(policyOptions(config));
+      policies.consecutive.configure(config.circuitBreaker.failureThreshold);
+      policies.sampling.configure(samplingOptions(config));
       breaker.reconfigure(breakerTimings(config));
     } else {
-      breakerPolicy = new CompositeBreakerPolicy(policyOptions(config));
-      breaker = newBreaker(upstream.name, config, breakerPolicy, hooks);
+      policies = {
+        consecutive: new ConsecutiveBreaker(config.circuitBreaker.failureThreshold),
+        sampling: new SamplingBreaker(samplingOptions(config)),
+      };
+      breaker = newBreaker(upstream.name, config, policies, hooks);
     }
     let pool: UpstreamPool;
     if (kept && kept.poolKey === poolKey) {
@@ -91,7 +106,8 @@ export function buildUpstreamRuntimes(
       config: upstream,
       apiKey: apiKey || undefined,
       breaker,
-      breakerPolicy,
+      policies,
+      stats: kept?.stats ?? breakerStats(policies.consecutive, policies.sampling),
       pool,
       poolKey,
       latencyMs: kept?.latencyMs ?? null,
@@ -101,17 +117,16 @@ export function buildUpstreamRuntimes(
   return { runtimes, retired };
 }
 
-function policyOptions(config: ProxyConfig): CompositeBreakerPolicyOptions {
+function samplingOptions(config: ProxyConfig): SamplingBreakerOptions {
   const cb = config.circuitBreaker;
   return {
-    failureThreshold: cb.failureThreshold,
-    failureRateThreshold: cb.failureRateThreshold,
+    threshold: cb.failureRateThreshold,
     windowMs: cb.slidingWindowSeconds * 1000,
     minimumCalls: cb.minimumCalls,
   };
 }
 
-function breakerTimings(config: ProxyConfig): Pick<CircuitBreakerOptions, 'recoveryTimeoutMs' | 'maxRecoveryTimeoutMs' | 'openBackoffMultiplier' | 'halfOpenMaxCalls'> {
+function breakerTimings(config: ProxyConfig): BreakerTimings {
   const cb = config.circuitBreaker;
   return {
     recoveryTimeoutMs: cb.recoveryTimeoutSeconds * 1000,
@@ -121,11 +136,13 @@ function breakerTimings(config: ProxyConfig): Pick<CircuitBreakerOptions, 'recov
   };
 }
 
-function newBreaker(name: string, config: ProxyConfig, policy: CompositeBreakerPolicy, hooks: RuntimeHooks): CircuitBreaker {
-  return new CircuitBreaker({
-    policy,
+function newBreaker(name: string, config: ProxyConfig, policies: BreakerPolicies, hooks: RuntimeHooks): CircuitBreaker {
+  const breaker = new CircuitBreaker({
+    policy: new AnyBreaker([policies.consecutive, policies.sampling]),
     ...breakerTimings(config),
     random: hooks.random,
-    onTransition: (from, to) => hooks.onTransition(name, from, to),
   });
+  // lives as long as the breaker (kept across reloads)
+  breaker.onStateChange(({ from, to }) => hooks.onTransition(name, from, to));
+  return breaker;
 }

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CircuitBreaker, CompositeBreakerPolicy, type BreakerPermit } from '../../../runtime/core';
-import type { BreakerStateName } from '../../../runtime/events';
+import { AnyBreaker, CircuitBreaker, ConsecutiveBreaker, SamplingBreaker, type BreakerPermit } from '../../../runtime/core';
 
 interface BreakerKnobs {
   threshold: number;
@@ -12,24 +11,21 @@ interface BreakerKnobs {
   minCalls: number;
 }
 
-/** A breaker on the fake clock, recording transitions. */
+/** A breaker on the fake clock (consecutive and sampling policies), recording transitions. */
 function makeBreaker(overrides: Partial<BreakerKnobs> = {}) {
   const transitions: string[] = [];
+  const consecutive = new ConsecutiveBreaker(overrides.threshold ?? 3);
+  const sampling = new SamplingBreaker({ threshold: overrides.rate ?? 0.5, windowMs: 10_000, minimumCalls: overrides.minCalls ?? 20 });
   const breaker = new CircuitBreaker({
-    policy: new CompositeBreakerPolicy({
-      failureThreshold: overrides.threshold ?? 3,
-      failureRateThreshold: overrides.rate ?? 0.5,
-      windowMs: 10_000,
-      minimumCalls: overrides.minCalls ?? 20,
-    }),
+    policy: new AnyBreaker([consecutive, sampling]),
     recoveryTimeoutMs: overrides.recoveryMs ?? 1000,
     maxRecoveryTimeoutMs: overrides.maxMs ?? 8000,
     openBackoffMultiplier: overrides.multiplier ?? 2,
     halfOpenMaxCalls: overrides.halfOpen ?? 2,
     random: () => 0.5, // jitter factor 1.0
-    onTransition: (from: BreakerStateName, to: BreakerStateName) => transitions.push(`${from}>${to}`),
   });
-  return { breaker, transitions };
+  breaker.onStateChange(({ from, to }) => transitions.push(`${from}>${to}`));
+  return { breaker, transitions, consecutive, sampling };
 }
 
 const fail = (b: CircuitBreaker): void => b.onFailure(Date.now(), b.tryAcquire(Date.now())!);
@@ -45,7 +41,7 @@ describe('CircuitBreaker', () => {
 
   it('opens after N consecutive failures, and a success resets the count', () => {
     // GIVEN a breaker with threshold 3
-    const { breaker, transitions } = makeBreaker();
+    const { breaker, transitions, consecutive } = makeBreaker();
     // WHEN 2 failures, a success, then 3 failures happen
     fail(breaker);
     fail(breaker);
@@ -53,7 +49,7 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('closed');
     fail(breaker);
     fail(breaker);
-    expect(breaker.consecutiveFailures).toBe(2);
+    expect(consecutive.consecutiveFailures).toBe(2);
     fail(breaker);
     // THEN it is open and refuses calls
     expect(breaker.state).toBe('open');
@@ -79,15 +75,15 @@ describe('CircuitBreaker', () => {
 
   it('forgets failures that left the sliding window', () => {
     // GIVEN 8 calls, half failed, in the window (rate rule 0.5, minimum 10)
-    const { breaker } = makeBreaker({ threshold: 100, minCalls: 10 });
+    const { breaker, sampling } = makeBreaker({ threshold: 100, minCalls: 10 });
     for (let i = 0; i < 4; i++) {
       fail(breaker);
       succeed(breaker);
     }
-    expect(breaker.errorRate(Date.now())).toBe(0.5);
+    expect(sampling.errorRate(Date.now())).toBe(0.5);
     // WHEN the window passes and two more calls (one failed) arrive
     vi.advanceTimersByTime(11_000);
-    expect(breaker.errorRate(Date.now())).toBe(0);
+    expect(sampling.errorRate(Date.now())).toBe(0);
     succeed(breaker);
     fail(breaker);
     // THEN the old calls no longer count: 2 calls < minimum, still closed
@@ -96,7 +92,7 @@ describe('CircuitBreaker', () => {
 
   it('goes open → half-open only when a call arrives after the recovery time, then closes after halfOpenMaxCalls successes', () => {
     // GIVEN an open breaker
-    const { breaker, transitions } = makeBreaker({ halfOpen: 2 });
+    const { breaker, transitions, consecutive } = makeBreaker({ halfOpen: 2 });
     for (let i = 0; i < 3; i++) fail(breaker);
     // WHEN time passes without calls
     vi.advanceTimersByTime(999);
@@ -114,7 +110,7 @@ describe('CircuitBreaker', () => {
     breaker.onSuccess(Date.now(), p2);
     expect(breaker.state).toBe('closed');
     expect(transitions).toEqual(['closed>open', 'open>half_open', 'half_open>closed']);
-    expect(breaker.consecutiveFailures).toBe(0);
+    expect(consecutive.consecutiveFailures).toBe(0);
   });
 
   it('admits at most halfOpenMaxCalls probes among 50 concurrent callers', () => {
@@ -158,7 +154,7 @@ describe('CircuitBreaker', () => {
     // GIVEN a breaker whose random source returns the extremes
     for (const [r, expected] of [[0, 900], [0.999999, 1100]] as const) {
       const breaker = new CircuitBreaker({
-        policy: new CompositeBreakerPolicy({ failureThreshold: 1, failureRateThreshold: 1, windowMs: 1000, minimumCalls: 1 }),
+        policy: new ConsecutiveBreaker(1),
         recoveryTimeoutMs: 1000,
         maxRecoveryTimeoutMs: 10_000,
         openBackoffMultiplier: 2,
@@ -194,5 +190,68 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire(Date.now())?.probe).toBe(true);
     breaker.onHealthy(Date.now());
     expect(breaker.state).toBe('closed');
+  });
+
+  it('stops calling a listener once it is disposed, and tells break, half-open and reset apart', () => {
+    // GIVEN a breaker with one listener per kind, the break listener disposed after the first break
+    const { breaker } = makeBreaker({ halfOpen: 1 });
+    const heard: string[] = [];
+    const onBreak = breaker.onBreak(() => heard.push('break'));
+    breaker.onHalfOpen(() => heard.push('half-open'));
+    breaker.onReset(() => heard.push('reset'));
+    // WHEN it opens, recovers, closes, then opens again
+    for (let i = 0; i < 3; i++) fail(breaker);
+    onBreak.dispose();
+    vi.advanceTimersByTime(1000);
+    succeed(breaker);
+    for (let i = 0; i < 3; i++) fail(breaker);
+    // THEN the second break was not heard
+    expect(heard).toEqual(['break', 'half-open', 'reset']);
+  });
+
+  it('admits nothing while isolated, even past its open time or on a passing health check, and probes once released', () => {
+    // GIVEN a closed breaker isolated by an operator
+    const { breaker, transitions } = makeBreaker({ halfOpen: 1 });
+    const hold = breaker.isolate();
+    expect(breaker).toMatchObject({ state: 'open', isolated: true, openUntil: null });
+    // WHEN time passes and a health check passes
+    vi.advanceTimersByTime(60_000);
+    breaker.onHealthy(Date.now());
+    // THEN no call is admitted
+    expect(breaker.canAcquire(Date.now())).toBe(false);
+    expect(breaker.tryAcquire(Date.now())).toBeNull();
+    // AND once released (twice is harmless) the next call is a probe that closes it
+    hold.dispose();
+    hold.dispose();
+    expect(breaker.isolated).toBe(false);
+    expect(breaker.tryAcquire(Date.now())?.probe).toBe(true);
+    expect(transitions).toEqual(['closed>open', 'open>half_open']);
+  });
+
+  it('stays isolated until every hold is released', () => {
+    // GIVEN two holds on one breaker
+    const { breaker } = makeBreaker();
+    const first = breaker.isolate();
+    const second = breaker.isolate();
+    // WHEN one is released
+    first.dispose();
+    // THEN it is still isolated; releasing the other lets probes in
+    expect(breaker.tryAcquire(Date.now())).toBeNull();
+    second.dispose();
+    expect(breaker.state).toBe('half_open');
+  });
+
+  it('applies a transition observed elsewhere without counting a failure', () => {
+    // GIVEN a closed breaker
+    const { breaker, transitions, consecutive } = makeBreaker();
+    // WHEN another replica reports it open for 4 s, then closed
+    breaker.observe({ state: 'open', openUntil: Date.now() + 4000 }, Date.now());
+    // THEN it refuses calls until then, with no failure counted here
+    expect(breaker.openUntil).toBe(Date.now() + 4000);
+    expect(breaker.tryAcquire(Date.now())).toBeNull();
+    expect(consecutive.consecutiveFailures).toBe(0);
+    breaker.observe({ state: 'closed' }, Date.now());
+    expect(breaker.tryAcquire(Date.now())?.probe).toBe(false);
+    expect(transitions).toEqual(['closed>open', 'open>closed']);
   });
 });

@@ -101,8 +101,13 @@ export class FakeEngine implements EnginePort {
       recentErrorRate: this.upstreamsDown ? 1 : 0,
       recentLatencyMs: null,
       openUntil: null,
+      isolated: false,
       models: u.models,
     }));
+  }
+
+  isolate(): { dispose(): void } {
+    throw new Error('the fake engine has no breakers to isolate');
   }
 
   openStreams(): number {
