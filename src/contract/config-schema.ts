@@ -5,6 +5,7 @@
  *
  * Internal to the package: zod never appears in the public (jsii) API.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ENV, PORTS } from './constants';
 import {
@@ -45,6 +46,15 @@ export function isHttpUrl(value: string, allowCredentials: boolean): boolean {
   } catch {
     return false;
   }
+}
+
+/** True for an IPv4 or IPv6 address, optionally with a `/prefix` in range for its family. */
+export function isCidr(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.trim().split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** The zod form of {@link isHttpUrl}. */
@@ -114,6 +124,8 @@ export const limitsSchema = z.strictObject({
   maxConcurrentRequests: z.number().int().min(1).default(2048).describe('Requests in flight at once per pod before fast 503s.'),
   headersTimeoutSeconds: z.number().positive().default(30).describe('Slow-client guard: time to receive request headers, in seconds.'),
   requestBodyTimeoutSeconds: z.number().positive().default(60).describe('Slow-client guard: time to receive the whole request, in seconds.'),
+  maxBufferedResponseBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Upstream response bytes buffered at once across all requests of the pod (a quarter of the default 1 GiB memory limit); a response that does not fit is streamed through unpriced and logged.'),
+  maxJsonDepth: z.number().int().min(2).max(1000).default(64).describe('Deepest nesting of objects and arrays accepted in a request body; deeper bodies get 400 `json_too_deep`.'),
 });
 
 export const currencySchema = z.strictObject({
@@ -129,6 +141,9 @@ export const serverSchema = z.strictObject({
   host: z.string().regex(/^[A-Za-z0-9.:%-]{1,253}$/, 'must be an IP address or host name').default('0.0.0.0').describe('Bind address of both ports (HOST); `0.0.0.0` in a pod, `127.0.0.1` for local tests.'),
   port: z.number().int().min(0).max(65535).default(PORTS.http).describe('OpenAI-compatible API and health probes (PORT).'),
   metricsPort: z.number().int().min(0).max(65535).default(PORTS.metrics).describe('Prometheus /metrics (METRICS_PORT).'),
+  trustedProxyCidrs: z.array(z.string().refine(isCidr, { message: 'must be an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8' }))
+    .default([])
+    .describe('Peers (load balancers, ingress controllers) whose `X-Forwarded-For`, `X-Real-IP`, `Forwarded` and `Via` are kept and whose `X-Forwarded-For` names the client (rate limit, logs); empty: every client is its socket address.'),
 });
 
 export const lifecycleSchema = z.strictObject({
