@@ -119,6 +119,14 @@ export const METRICS = {
   configReloadsTotal: 'ai_failover_config_reloads_total',
   inFlightRequests: 'ai_failover_in_flight_requests',
   openStreams: 'ai_failover_open_streams',
+  /** Secrets (upstream keys, Redis password, egress credentials) removed from responses before a client saw them. */
+  responseRedactionsTotal: 'ai_failover_response_redactions_total',
+  /** Requests refused by the HTTP parser (malformed, oversized headers, slow-client timeouts), by `reason`. */
+  httpClientErrorsTotal: 'ai_failover_http_client_errors_total',
+  /** Upstream response bytes held in memory now (bodies buffered for pricing), against `limits.maxBufferedResponseBytes`. */
+  bufferedResponseBytes: 'ai_failover_buffered_response_bytes',
+  /** Responses streamed through unpriced instead of buffered, by `reason` (`buffer_budget`, `response_too_large`). */
+  unbufferedResponsesTotal: 'ai_failover_unbuffered_responses_total',
 } as const;
 
 /**
