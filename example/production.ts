@@ -5,7 +5,7 @@
  * object turned on.
  */
 import { App } from 'cdk8s';
-import { HolySheepRegion, MultiRegionFailover, Upstream } from '../src';
+import { HolySheepRegion, MetricsScrape, MultiRegionFailover, Upstream } from '../src';
 
 /**
  * Adds the three regions to `app` (one chart per region, applies on a plain
@@ -23,7 +23,7 @@ export function productionExample(app: App, monitoringApp: App): MultiRegionFail
       monitoring: {
         // kube-prometheus-stack selects ServiceMonitors and PrometheusRules by its release label
         prometheusSelectorLabels: { release: 'kube-prometheus-stack' },
-        serviceMonitor: true,
+        scrape: MetricsScrape.serviceMonitor(),
         alerts: true,
         dashboard: true,
         // serves the HPA's Pods metric http_requests_per_second (prometheus-adapter `rules.existing`)

@@ -74,6 +74,7 @@ export const upstreamSchema = z.strictObject({
   models: z.array(z.string().min(1)).default([]).describe('Models this upstream serves; empty means every model.'),
   modelRewrites: z.record(z.string().min(1), z.string().min(1).describe('The model name this upstream is sent.')).default({}).describe('Model name rewrites (client\'s name → this upstream\'s name).'),
   includeUsage: z.boolean().default(true).describe('Ask for `stream_options.include_usage` on streams so they can be priced.'),
+  maxConnections: z.number().int().min(1).max(4096).default(128).describe('Connections the proxy keeps open to this upstream at most (the undici pool\'s cap, as fastify-reply-from\'s `connections`); requests beyond it wait for a free one.'),
   format: z.enum(['openai', 'anthropic']).default('openai').describe('API the upstream speaks: `openai` (Chat Completions, Responses, Completions, Embeddings) or `anthropic` (Messages: `POST {baseUrl}/messages`, key as `x-api-key`).'),
   anthropicVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2023-06-01').default('2023-06-01').describe('`anthropic` upstreams: the `anthropic-version` sent when the client sent none.'),
 });

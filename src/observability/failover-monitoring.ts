@@ -4,6 +4,7 @@ import { FailoverAlerts, FailoverAlertsProps } from './failover-alerts';
 import { FailoverDashboard, FailoverDashboardProps } from './failover-dashboard';
 import { FailoverPodMonitor } from './failover-pod-monitor';
 import { FailoverServiceMonitor } from './failover-service-monitor';
+import { MetricsScrape } from './metrics-scrape';
 import { PrometheusAdapterRule, PrometheusAdapterRuleProps } from './prometheus-adapter-rule';
 
 /**
@@ -19,15 +20,12 @@ export interface FailoverMonitoringOptions {
    */
   readonly prometheusSelectorLabels?: { [key: string]: string };
   /**
-   * Emit a ServiceMonitor (needs the Prometheus Operator CRDs).
-   * @default false
+   * How Prometheus scrapes the proxy: `MetricsScrape.serviceMonitor()` or
+   * `MetricsScrape.podMonitor()` (both need the Prometheus Operator CRDs).
+   * Replaces the former `serviceMonitor: true` / `podMonitor: true`.
+   * @default - no ServiceMonitor or PodMonitor
    */
-  readonly serviceMonitor?: boolean;
-  /**
-   * Emit a PodMonitor instead (needs the Prometheus Operator CRDs); not together with `serviceMonitor`.
-   * @default false
-   */
-  readonly podMonitor?: boolean;
+  readonly scrape?: MetricsScrape;
   /**
    * Emit the PrometheusRule (needs the Prometheus Operator CRDs).
    * @default false
@@ -113,29 +111,16 @@ export class FailoverMonitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: FailoverMonitoringProps) {
     super(scope, id);
-    if (props.serviceMonitor && props.podMonitor) {
-      throw new Error('\'serviceMonitor\' and \'podMonitor\' must not both be true (received true and true): every series would be scraped twice');
-    }
-    if (props.podMonitor) {
-      this.podMonitor = new FailoverPodMonitor(this, 'PodMonitor', {
-        selectorLabels: props.selectorLabels,
-        namespaceName: props.namespaceName,
-        name: props.name,
-        labels: props.prometheusSelectorLabels,
-      });
-      const namespace = props.namespaceName ?? Chart.of(this).namespace;
-      this.job = namespace ? `${namespace}/${this.podMonitor.apiObject.name}` : undefined;
-    } else {
-      this.job = props.serviceName;
-    }
-    if (props.serviceMonitor) {
-      this.serviceMonitor = new FailoverServiceMonitor(this, 'ServiceMonitor', {
-        selectorLabels: props.selectorLabels,
-        namespaceName: props.namespaceName,
-        name: props.name,
-        labels: props.prometheusSelectorLabels,
-      });
-    }
+    const scraped = props.scrape?._bind(this, {
+      selectorLabels: props.selectorLabels,
+      namespaceName: props.namespaceName,
+      name: props.name,
+      labels: props.prometheusSelectorLabels,
+      serviceName: props.serviceName,
+    });
+    this.serviceMonitor = scraped?.serviceMonitor;
+    this.podMonitor = scraped?.podMonitor;
+    this.job = scraped ? scraped.job : props.serviceName;
     if (props.alerts) {
       this.alerts = new FailoverAlerts(this, 'Alerts', {
         namespaceName: props.namespaceName,

@@ -10,3 +10,4 @@ export * from './failover-dashboard';
 export * from './prometheus-adapter-rule';
 export * from './request-rate-scaled-object';
 export * from './failover-monitoring';
+export * from './metrics-scrape';

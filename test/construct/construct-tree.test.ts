@@ -6,7 +6,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { synthProxy } from './helpers';
-import { Autoscaling, FailoverProxy, ProxyRuntime, SecretKeyRef } from '../../src';
+import { Autoscaling, FailoverProxy, MetricsScrape, ProxyRuntime, SecretKeyRef } from '../../src';
 
 /** Ids of the direct children of `proxy`, in creation order. */
 function childIds(proxy: FailoverProxy): string[] {
@@ -18,7 +18,7 @@ describe('FailoverProxy construct tree', () => {
     // GIVEN every optional part in the proxy's own chart: a literal Secret, the bundled runtime, HPA, monitoring
     const { proxy } = synthProxy({
       apiKey: SecretKeyRef.fromLiteral('llm-keys', 'api-key', 'sk-test'),
-      monitoring: { serviceMonitor: true },
+      monitoring: { scrape: MetricsScrape.serviceMonitor() },
     });
     // WHEN its children are listed
     const ids = childIds(proxy);

@@ -2,7 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { find, Manifest, normalizeBundle, synthProxy } from './helpers';
 import { validateAll } from './kubernetes-models';
-import { Autoscaling, AutoscalingKind, FailoverProxy, RequestRateScaledObject, ScalingPolicyType } from '../../src';
+import { Autoscaling, AutoscalingKind, FailoverProxy, MetricsScrape, RequestRateScaledObject, ScalingPolicyType } from '../../src';
 import { METRICS } from '../../src/contract';
 
 describe('Autoscaling.kedaScaledObject', () => {
@@ -52,7 +52,7 @@ describe('Autoscaling.kedaScaledObject', () => {
 
   it('validates every object, the ScaledObject against the KEDA CRD schema', () => {
     // GIVEN / WHEN
-    const { manifests } = synthProxy({ autoscaling: Autoscaling.kedaScaledObject(), monitoring: { serviceMonitor: true } });
+    const { manifests } = synthProxy({ autoscaling: Autoscaling.kedaScaledObject(), monitoring: { scrape: MetricsScrape.serviceMonitor() } });
     // THEN
     expect(validateAll(manifests)).toContain('ScaledObject');
   });

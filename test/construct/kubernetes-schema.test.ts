@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { synthProxy } from './helpers';
 import { validateAll } from './kubernetes-models';
-import { Autoscaling, ConfigRollout, ProxyRuntime, SecretKeyRef, Upstream } from '../../src';
+import { Autoscaling, ConfigRollout, MetricsScrape, ProxyRuntime, SecretKeyRef, Upstream } from '../../src';
 
 describe('Kubernetes OpenAPI schemas', () => {
   it('validates every object of the default deployment', () => {
@@ -34,7 +34,7 @@ describe('Kubernetes OpenAPI schemas', () => {
   it('validates the built-in objects of a deployment with every monitoring opt-in', () => {
     // GIVEN monitoring on; CRD-backed kinds have no Kubernetes schema here
     const { manifests } = synthProxy({
-      monitoring: { serviceMonitor: true, alerts: true, dashboard: true, prometheusAdapterRule: true },
+      monitoring: { scrape: MetricsScrape.serviceMonitor(), alerts: true, dashboard: true, prometheusAdapterRule: true },
     });
     const crdKinds = ['ServiceMonitor', 'PrometheusRule'];
     // WHEN

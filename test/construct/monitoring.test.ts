@@ -2,13 +2,13 @@ import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { find, Manifest, normalizeBundle, synthProxy } from './helpers';
 import { validateAll } from './kubernetes-models';
-import { FailoverAlerts, FailoverDashboard, FailoverProxy, PrometheusAdapterRule } from '../../src';
+import { FailoverAlerts, FailoverDashboard, FailoverProxy, MetricsScrape, PrometheusAdapterRule } from '../../src';
 import { PATHS, PORT_NAMES } from '../../src/contract';
 
 /** Every opt-in of `monitoring`. */
 const ALL_ON = {
   prometheusSelectorLabels: { release: 'kube-prometheus-stack' },
-  serviceMonitor: true,
+  scrape: MetricsScrape.serviceMonitor(),
   alerts: true,
   dashboard: true,
   prometheusAdapterRule: true,
@@ -54,7 +54,7 @@ describe('FailoverProxy monitoring', () => {
 
   it('makes the ServiceMonitor select the Service and scrape its metrics port', () => {
     // GIVEN / WHEN
-    const { manifests } = synthProxy({ monitoring: { serviceMonitor: true, dashboard: false } });
+    const { manifests } = synthProxy({ monitoring: { scrape: MetricsScrape.serviceMonitor(), dashboard: false } });
     const monitor = find(manifests, 'ServiceMonitor');
     const service = find(manifests, 'Service');
     // THEN the selector matches the Service's labels and the endpoint names a Service port
@@ -93,7 +93,7 @@ describe('FailoverProxy monitoring', () => {
 
   it('matches the PodMonitor job (namespace/name) in alerts and dashboard', () => {
     // GIVEN / WHEN a PodMonitor instead of a ServiceMonitor
-    const { proxy, manifests } = synthProxy({ monitoring: { podMonitor: true, alerts: true } });
+    const { proxy, manifests } = synthProxy({ monitoring: { scrape: MetricsScrape.podMonitor(), alerts: true } });
     // THEN the queries use the job the Prometheus Operator gives PodMonitor targets
     expect(proxy.monitoring?.job).toBe('production/holysheep-ai-proxy');
     expect(find(manifests, 'PodMonitor').metadata.name).toBe('holysheep-ai-proxy');
@@ -103,7 +103,7 @@ describe('FailoverProxy monitoring', () => {
 
   it('validates the PodMonitor and PrometheusRule against their CRD schemas', () => {
     // GIVEN / WHEN
-    const { manifests } = synthProxy({ monitoring: { podMonitor: true, alerts: true } });
+    const { manifests } = synthProxy({ monitoring: { scrape: MetricsScrape.podMonitor(), alerts: true } });
     // THEN
     const kinds = validateAll(manifests);
     expect(kinds).toContain('PodMonitor');
@@ -135,7 +135,7 @@ describe('FailoverProxy monitoring', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    const proxy = new FailoverProxy(chart, 'Proxy', { monitoring: { serviceMonitor: true }, monitoringScope: chart });
+    const proxy = new FailoverProxy(chart, 'Proxy', { monitoring: { scrape: MetricsScrape.serviceMonitor() }, monitoringScope: chart });
     // THEN
     expect(proxy.monitoring?.node.scope).toBe(proxy);
   });
@@ -144,9 +144,9 @@ describe('FailoverProxy monitoring', () => {
     // GIVEN two charts with a proxy named Proxy and one shared monitoring chart
     const app = new App({ outdir: '/nonexistent' });
     const shared = new Chart(app, 'mon');
-    new FailoverProxy(new Chart(app, 'a'), 'Proxy', { monitoring: { serviceMonitor: true }, monitoringScope: shared });
+    new FailoverProxy(new Chart(app, 'a'), 'Proxy', { monitoring: { scrape: MetricsScrape.serviceMonitor() }, monitoringScope: shared });
     // WHEN / THEN
-    expect(() => new FailoverProxy(new Chart(app, 'b'), 'Proxy', { monitoring: { serviceMonitor: true }, monitoringScope: shared }))
+    expect(() => new FailoverProxy(new Chart(app, 'b'), 'Proxy', { monitoring: { scrape: MetricsScrape.serviceMonitor() }, monitoringScope: shared }))
       .toThrow('\'monitoringScope\' already holds a construct named "Proxy" (received mon)');
   });
 
@@ -156,7 +156,5 @@ describe('FailoverProxy monitoring', () => {
       .toThrow('\'monitoring.dashboardOptions\' needs \'monitoring.dashboard\' to be true (received dashboard: false)');
     expect(() => synthProxy({ monitoring: { prometheusAdapterRuleOptions: { name: 'x' } } }))
       .toThrow('\'prometheusAdapterRuleOptions\' needs \'prometheusAdapterRule: true\' (received prometheusAdapterRule: undefined)');
-    expect(() => synthProxy({ monitoring: { serviceMonitor: true, podMonitor: true } }))
-      .toThrow('\'serviceMonitor\' and \'podMonitor\' must not both be true (received true and true)');
   });
 });

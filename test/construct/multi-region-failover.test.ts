@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { HolySheepRegion, MultiRegionFailover, Upstream } from '../../src';
+import { HolySheepRegion, MetricsScrape, MultiRegionFailover, Upstream } from '../../src';
 import { CONFIG_FILE } from '../../src/contract';
 
 const ap = Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC);
@@ -61,7 +61,7 @@ describe('MultiRegionFailover', () => {
     const monitoringApp = new App({ outdir: path.join(outdir, 'monitoring') });
     const mrf = new MultiRegionFailover(app, 'ai-failover', {
       monitoringApp,
-      proxy: { monitoring: { serviceMonitor: true, alerts: true } },
+      proxy: { monitoring: { scrape: MetricsScrape.serviceMonitor(), alerts: true } },
       regions: [
         { name: 'us', proxy: { upstreams: [us, eu] } },
         { name: 'eu', namespaceName: 'llm', proxy: { upstreams: [eu, us], monitoring: { dashboard: true } } },
@@ -86,7 +86,7 @@ describe('MultiRegionFailover', () => {
   it('keeps the CRD-backed objects in the region chart without monitoringApp', () => {
     // GIVEN / WHEN
     const app = new App({ outdir: tmpdir() });
-    const mrf = new MultiRegionFailover(app, 'm', { regions: [{ name: 'a' }], proxy: { monitoring: { serviceMonitor: true } } });
+    const mrf = new MultiRegionFailover(app, 'm', { regions: [{ name: 'a' }], proxy: { monitoring: { scrape: MetricsScrape.serviceMonitor() } } });
     // THEN
     expect(mrf.monitoringCharts).toEqual([]);
     expect(mrf.charts[0].toJson().some((o: any) => o.kind === 'ServiceMonitor')).toBe(true);

@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { FailoverMonitoring } from '../../src/observability';
+import { FailoverMonitoring, MetricsScrape } from '../../src/observability';
 
 const selectorLabels = { app: 'holysheep-ai-proxy' };
 
@@ -20,7 +20,7 @@ describe('FailoverMonitoring', () => {
     // GIVEN podMonitor without the dashboard
     const chart = Testing.chart();
     // WHEN the composite is added
-    const monitoring = new FailoverMonitoring(chart, 'Monitoring', { selectorLabels, podMonitor: true, dashboard: false });
+    const monitoring = new FailoverMonitoring(chart, 'Monitoring', { selectorLabels, scrape: MetricsScrape.podMonitor(), dashboard: false });
     // THEN only the PodMonitor is synthesized, selecting the pods
     const manifests = Testing.synth(chart);
     expect(manifests.map((m) => m.kind)).toEqual(['PodMonitor']);
@@ -37,7 +37,7 @@ describe('FailoverMonitoring', () => {
       namespaceName: 'production',
       serviceName: 'holysheep-ai-service',
       prometheusSelectorLabels: { release: 'kube-prometheus-stack' },
-      serviceMonitor: true,
+      scrape: MetricsScrape.serviceMonitor(),
       alerts: true,
       alertOptions: { breakerOpenFor: Duration.minutes(3) },
     });
@@ -75,7 +75,7 @@ describe('FailoverMonitoring', () => {
     const chart = Testing.chart();
     // WHEN the composite is added
     const monitoring = new FailoverMonitoring(chart, 'Monitoring', {
-      selectorLabels, namespaceName: 'production', serviceName: 'holysheep-ai-service', name: 'proxy', podMonitor: true, alerts: true,
+      selectorLabels, namespaceName: 'production', serviceName: 'holysheep-ai-service', name: 'proxy', scrape: MetricsScrape.podMonitor(), alerts: true,
     });
     const manifests = Testing.synth(chart);
     const byKind = Object.fromEntries(manifests.map((m) => [m.kind, m]));
@@ -94,8 +94,6 @@ describe('FailoverMonitoring', () => {
       .toThrow("'alertOptions' needs 'alerts: true' (received alerts: undefined)");
     expect(() => new FailoverMonitoring(chart, 'B', { selectorLabels, dashboard: false, dashboardOptions: { title: 'x' } }))
       .toThrow("'dashboardOptions' needs 'dashboard' to be true (received dashboard: false)");
-    expect(() => new FailoverMonitoring(chart, 'C', { selectorLabels, serviceMonitor: true, podMonitor: true }))
-      .toThrow("'serviceMonitor' and 'podMonitor' must not both be true (received true and true)");
     expect(() => new FailoverMonitoring(chart, 'D', { selectorLabels, prometheusAdapterRuleOptions: { name: 'x' } }))
       .toThrow("'prometheusAdapterRuleOptions' needs 'prometheusAdapterRule: true' (received prometheusAdapterRule: undefined)");
   });

@@ -34,7 +34,7 @@ export function addProxyObservability(proxy: Construct, settings: ProxySettings)
     throw new Error('\'monitoring.dashboardOptions\' needs \'monitoring.dashboard\' to be true (received dashboard: false)');
   }
   let monitoring: FailoverMonitoring | undefined;
-  if (options && (options.serviceMonitor || options.podMonitor || options.alerts || options.prometheusAdapterRule
+  if (options && (options.scrape !== undefined || options.alerts || options.prometheusAdapterRule
     || options.alertOptions || options.prometheusAdapterRuleOptions)) {
     monitoring = new FailoverMonitoring(crdScopeOf(), 'Monitoring', {
       ...options,
