@@ -41,6 +41,12 @@ export interface AttemptFinishedEvent {
   readonly status?: number;
   /** Time from sending the request to headers (or failure), in ms. */
   readonly latencyMs: number;
+  /**
+   * Failed attempts: the undici / Node / TLS error code (`ECONNREFUSED`,
+   * `UND_ERR_HEADERS_TIMEOUT`, `CERT_HAS_EXPIRED`) or the proxy's own timeout
+   * code (`PROXY_TRY_TIMEOUT`, ...), so a TLS problem reads apart from an outage.
+   */
+  readonly errorCode?: string;
 }
 
 export interface FailoverEvent {
@@ -58,8 +64,16 @@ export interface BreakerTransitionEvent {
 }
 
 export interface TokenUsage {
+  /** Every input token, cache reads and writes included. */
   readonly promptTokens: number;
+  /** Every output token, reasoning included. */
   readonly completionTokens: number;
+  /** Input tokens read from the provider's prompt cache (part of `promptTokens`). */
+  readonly cachedTokens?: number;
+  /** Input tokens written to the prompt cache (part of `promptTokens`). */
+  readonly cacheWriteTokens?: number;
+  /** Reasoning tokens (part of `completionTokens`). */
+  readonly reasoningTokens?: number;
 }
 
 export interface RequestFinishedEvent {
@@ -94,7 +108,20 @@ export interface RequestFinishedEvent {
   readonly errorCode?: string;
   /** Client identity for rate limiting / logs: a key fingerprint or address, never a key. */
   readonly client?: string;
+  /** The error code of the last failed attempt (see {@link AttemptFinishedEvent.errorCode}). */
+  readonly upstreamErrorCode?: string;
+  /** Secrets removed from the response before the client saw it (body and headers). */
+  readonly redactions?: number;
+  /** Why the response was streamed through unpriced instead of buffered, when it was. */
+  readonly unbuffered?: UnbufferedReason;
 }
+
+/** Why a JSON response was passed through unbuffered (and so unpriced). */
+export type UnbufferedReason =
+  /** `limits.maxBufferedResponseBytes` (the pod-wide total) had no room for it. */
+  | 'buffer_budget'
+  /** It is larger than `limits.maxResponseBytes`. */
+  | 'response_too_large';
 
 /** The observability sink of the proxy path. Implementations must not throw. */
 export interface ProxyEvents {

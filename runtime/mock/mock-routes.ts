@@ -4,20 +4,24 @@
  * wrap every route alike, so a new API format is a file of routes added to
  * {@link MOCK_ROUTES}.
  */
+import { ANTHROPIC_ROUTES } from './anthropic-routes';
 import type { MockRoute } from './mock-reply';
 import { chatCompletionsRoute, completionsRoute } from './openai-chat';
 import { embeddingsRoute } from './openai-embeddings';
 import { modelsRoute } from './openai-models';
+import { RESPONSES_ROUTES } from './responses-routes';
 
 // a route file may import its types and reply helpers from here or from './mock-reply'
 export * from './mock-reply';
 
-/** Every route the mock serves, OpenAI-compatible first. */
+/** Every route the mock serves: OpenAI-compatible first, then the Responses API and Anthropic Messages. */
 export const MOCK_ROUTES: readonly MockRoute[] = [
   modelsRoute,
   chatCompletionsRoute,
   completionsRoute,
   embeddingsRoute,
+  ...RESPONSES_ROUTES,
+  ...ANTHROPIC_ROUTES,
 ];
 
 /** The route for `method` and `path` (without `/v1`), if any. */

@@ -7,6 +7,8 @@ import { ModelLabels } from './model-label';
 export interface UpstreamStateSource {
   upstreamStatus(): ReadonlyArray<{ readonly name: string; readonly state: BreakerStateName }>;
   openStreams?(): number;
+  /** Upstream response bytes held in memory now (the buffer budget's use). */
+  bufferedResponseBytes?(): number;
 }
 
 const BREAKER_VALUE: Record<BreakerStateName, number> = {
@@ -45,11 +47,14 @@ export class ProxyMetrics implements ProxyEvents {
   private readonly breakerTransitions = new Counter({ name: METRICS.circuitBreakerTransitionsTotal, help: 'Circuit breaker transitions.', labelNames: [L.upstream, L.from, L.to], registers: [this.registry] });
   private readonly overhead = new Histogram({ name: METRICS.overheadSeconds, help: 'Proxy overhead (duration minus upstream time) in seconds.', labelNames: [L.route], buckets: OVERHEAD_BUCKETS, registers: [this.registry] });
   private readonly ttft = new Histogram({ name: METRICS.timeToFirstTokenSeconds, help: 'Streams: time to first byte sent to the client, in seconds.', labelNames: [L.model], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly tokens = new Counter({ name: METRICS.tokensTotal, help: 'Tokens by model, upstream and direction (input/output).', labelNames: [L.model, L.upstream, L.direction], registers: [this.registry] });
+  private readonly tokens = new Counter({ name: METRICS.tokensTotal, help: 'Tokens by model, upstream and direction: input, output, and the parts of them that were cached_input, cache_write or reasoning.', labelNames: [L.model, L.upstream, L.direction], registers: [this.registry] });
   private readonly cost = new Counter({ name: METRICS.costUsdTotal, help: 'Cost in USD by model.', labelNames: [L.model], registers: [this.registry] });
   private readonly failoverCost = new Counter({ name: METRICS.failoverCostUsdTotal, help: 'Cost in USD of requests served after at least one failover.', labelNames: [L.model], registers: [this.registry] });
   private readonly rateLimited = new Counter({ name: METRICS.rateLimitedTotal, help: 'Requests refused by the per-client rate limit.', labelNames: [L.route], registers: [this.registry] });
   private readonly reloads = new Counter({ name: METRICS.configReloadsTotal, help: 'Config reloads by result (ok/failed).', labelNames: [L.result], registers: [this.registry] });
+  private readonly redactions = new Counter({ name: METRICS.responseRedactionsTotal, help: 'Secrets (upstream keys, Redis password, egress credentials) removed from upstream responses before a client saw them.', labelNames: [L.upstream], registers: [this.registry] });
+  private readonly clientErrors = new Counter({ name: METRICS.httpClientErrorsTotal, help: 'Requests refused by the HTTP parser: bad_request, headers_too_large, request_timeout.', labelNames: [L.reason], registers: [this.registry] });
+  private readonly unbuffered = new Counter({ name: METRICS.unbufferedResponsesTotal, help: 'JSON responses streamed through unpriced instead of buffered: buffer_budget, response_too_large.', labelNames: [L.reason], registers: [this.registry] });
   /** Requests started and not yet finished (the engine may finish a request it never started, e.g. a 413). */
   private readonly started = new Set<string>();
   private streamCount = 0;
@@ -83,6 +88,14 @@ export class ProxyMetrics implements ProxyEvents {
       registers: [this.registry],
       collect() {
         this.set(self.source?.openStreams ? self.source.openStreams() : self.streamCount);
+      },
+    });
+    new Gauge({
+      name: METRICS.bufferedResponseBytes,
+      help: 'Upstream response bytes held in memory now, against limits.maxBufferedResponseBytes.',
+      registers: [this.registry],
+      collect() {
+        this.set(self.source?.bufferedResponseBytes ? self.source.bufferedResponseBytes() : 0);
       },
     });
     this.reloads.inc({ [L.result]: METRIC_LABEL_VALUES.reloadOk }, 0);
@@ -169,6 +182,14 @@ export class ProxyMetrics implements ProxyEvents {
     if (event.usage) {
       this.tokens.inc({ [L.model]: model, [L.upstream]: upstream, [L.direction]: METRIC_LABEL_VALUES.directionInput }, event.usage.promptTokens);
       this.tokens.inc({ [L.model]: model, [L.upstream]: upstream, [L.direction]: METRIC_LABEL_VALUES.directionOutput }, event.usage.completionTokens);
+      const parts = [
+        [METRIC_LABEL_VALUES.directionCachedInput, event.usage.cachedTokens],
+        [METRIC_LABEL_VALUES.directionCacheWrite, event.usage.cacheWriteTokens],
+        [METRIC_LABEL_VALUES.directionReasoning, event.usage.reasoningTokens],
+      ] as const;
+      for (const [direction, tokens] of parts) {
+        if (tokens) this.tokens.inc({ [L.model]: model, [L.upstream]: upstream, [L.direction]: direction }, tokens);
+      }
     }
     if (event.costUsd) {
       this.cost.inc({ [L.model]: model }, event.costUsd);

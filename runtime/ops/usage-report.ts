@@ -7,6 +7,12 @@ export interface UsageBreakdown {
   requests: number;
   input_tokens: number;
   output_tokens: number;
+  /** Part of `input_tokens` read from the provider's prompt cache. */
+  cached_input_tokens: number;
+  /** Part of `input_tokens` written to the prompt cache. */
+  cache_write_tokens: number;
+  /** Part of `output_tokens` spent on reasoning. */
+  reasoning_tokens: number;
   cost_usd: number;
 }
 
@@ -18,6 +24,12 @@ export interface UsageBreakdown {
 export interface UsageReport {
   total_input_tokens: number;
   total_output_tokens: number;
+  /** Part of `total_input_tokens` read from the prompt cache. */
+  total_cached_input_tokens: number;
+  /** Part of `total_input_tokens` written to the prompt cache. */
+  total_cache_write_tokens: number;
+  /** Part of `total_output_tokens` spent on reasoning. */
+  total_reasoning_tokens: number;
   total_cost_usd: number;
   [displayCost: `total_cost_${string}`]: number;
   avg_cost_per_1m_input: number;
@@ -72,7 +84,7 @@ function exactTie(x: number, digits: number): bigint | undefined {
 }
 
 /** Routes the usage report counts (the seed's report is about completions); `GET /v1/models` is not one. */
-const USAGE_ROUTES: ReadonlySet<string> = new Set([PATHS.completions, PATHS.chatCompletions, PATHS.embeddings]);
+const USAGE_ROUTES: ReadonlySet<string> = new Set([PATHS.completions, PATHS.chatCompletions, PATHS.embeddings, PATHS.responses, PATHS.messages]);
 
 /**
  * Accumulates usage and cost since start from `requestFinished` events
@@ -81,6 +93,9 @@ const USAGE_ROUTES: ReadonlySet<string> = new Set([PATHS.completions, PATHS.chat
 export class UsageTracker implements ProxyEvents {
   private inputTokens = 0;
   private outputTokens = 0;
+  private cachedInputTokens = 0;
+  private cacheWriteTokens = 0;
+  private reasoningTokens = 0;
   private costUsd = 0;
   private failoverCostUsd = 0;
   private readonly stats = { total_requests: 0, successful_requests: 0, failed_requests: 0, failover_count: 0 };
@@ -139,15 +154,23 @@ export class UsageTracker implements ProxyEvents {
     // the seed's formula: +1 per failed retryable attempt (429, 5xx, timeout, connection error),
     // not per upstream switch (that is the metric ai_failover_failovers_total)
     this.stats.failover_count += event.failedAttempts;
-    const input = event.usage?.promptTokens ?? 0;
-    const output = event.usage?.completionTokens ?? 0;
+    const tokens: Tokens = {
+      input: event.usage?.promptTokens ?? 0,
+      output: event.usage?.completionTokens ?? 0,
+      cached: event.usage?.cachedTokens ?? 0,
+      cacheWrite: event.usage?.cacheWriteTokens ?? 0,
+      reasoning: event.usage?.reasoningTokens ?? 0,
+    };
     const cost = event.costUsd ?? 0;
-    this.inputTokens += input;
-    this.outputTokens += output;
+    this.inputTokens += tokens.input;
+    this.outputTokens += tokens.output;
+    this.cachedInputTokens += tokens.cached;
+    this.cacheWriteTokens += tokens.cacheWrite;
+    this.reasoningTokens += tokens.reasoning;
     this.costUsd += cost;
     if (event.failovers > 0) this.failoverCostUsd += cost;
-    add(this.byModel, this.models.label(event.model), input, output, cost);
-    if (event.upstream !== undefined) add(this.byUpstream, event.upstream, input, output, cost);
+    add(this.byModel, this.models.label(event.model), tokens, cost);
+    if (event.upstream !== undefined) add(this.byUpstream, event.upstream, tokens, cost);
   }
 
   /** The report `/v1/usage` returns, with the seed's formulas and rounding. */
@@ -156,6 +179,9 @@ export class UsageTracker implements ProxyEvents {
     return {
       total_input_tokens: this.inputTokens,
       total_output_tokens: this.outputTokens,
+      total_cached_input_tokens: this.cachedInputTokens,
+      total_cache_write_tokens: this.cacheWriteTokens,
+      total_reasoning_tokens: this.reasoningTokens,
       total_cost_usd: round(this.costUsd, 4),
       [`total_cost_${code}`]: round(this.costUsd * this.currency.perUsd, 2),
       avg_cost_per_1m_input: round(this.inputTokens > 0 ? (this.costUsd / this.inputTokens) * 1_000_000 : 0, 2),
@@ -168,11 +194,24 @@ export class UsageTracker implements ProxyEvents {
   }
 }
 
-function add(map: Map<string, UsageBreakdown>, key: string, input: number, output: number, cost: number): void {
-  const entry = map.get(key) ?? { requests: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+/** Token counts of one request. */
+interface Tokens {
+  readonly input: number;
+  readonly output: number;
+  readonly cached: number;
+  readonly cacheWrite: number;
+  readonly reasoning: number;
+}
+
+function add(map: Map<string, UsageBreakdown>, key: string, tokens: Tokens, cost: number): void {
+  const entry = map.get(key)
+    ?? { requests: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0 };
   entry.requests += 1;
-  entry.input_tokens += input;
-  entry.output_tokens += output;
+  entry.input_tokens += tokens.input;
+  entry.output_tokens += tokens.output;
+  entry.cached_input_tokens += tokens.cached;
+  entry.cache_write_tokens += tokens.cacheWrite;
+  entry.reasoning_tokens += tokens.reasoning;
   entry.cost_usd += cost;
   map.set(key, entry);
 }

@@ -1,0 +1,10 @@
+export * from './translators';
+export { chatToAnthropicRequest, type ChatToAnthropicOptions } from './chat-to-anthropic-request';
+export { anthropicToChatResponse, type AnswerContext } from './anthropic-to-chat-response';
+export { AnthropicToChatStream, type ChatStreamContext } from './anthropic-to-chat-stream';
+export { messagesToOpenAIChatRequest } from './messages-to-openai-chat-request';
+export { openAIChatToMessagesResponse, UntranslatableAnswer } from './openai-chat-to-messages-response';
+export { OpenAIChatToMessagesStream } from './openai-chat-to-messages-stream';
+export { CHAT_TO_ANTHROPIC, DEFAULT_ANTHROPIC_MAX_TOKENS } from './chat-to-anthropic-fields';
+export { MESSAGES_TO_OPENAI_CHAT } from './messages-to-openai-chat-fields';
+export type { FieldRule, FieldFate, TranslationTable } from './field-rules';
