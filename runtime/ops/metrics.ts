@@ -122,6 +122,11 @@ export class ProxyMetrics implements ProxyEvents {
     this.rateLimited.inc({ [L.route]: route });
   }
 
+  /** Counts a request the HTTP parser refused (answered by the server's `clientError` handler). */
+  clientError(reason: string): void {
+    this.clientErrors.inc({ [L.reason]: reason });
+  }
+
   /** The label value a model gets. */
   modelLabel(model: string | undefined): string {
     return this.models.label(model);
@@ -164,6 +169,8 @@ export class ProxyMetrics implements ProxyEvents {
   requestFinished(event: RequestFinishedEvent): void {
     this.started.delete(event.requestId);
     this.recordRequest(event);
+    if (event.redactions) this.redactions.inc({ [L.upstream]: event.upstream ?? 'none' }, event.redactions);
+    if (event.unbuffered) this.unbuffered.inc({ [L.reason]: event.unbuffered });
   }
 
   /**

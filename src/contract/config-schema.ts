@@ -105,7 +105,7 @@ export const timeoutsSchema = z.strictObject({
   deadlineSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.deadlineSeconds).describe('One deadline for the whole request, all attempts included, in seconds.'),
   firstTokenSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.firstTokenSeconds).describe('Streams: time allowed until the first body chunk, in seconds.'),
   streamIdleSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.streamIdleSeconds).describe('Streams: longest silence between two chunks, in seconds.'),
-  clientWriteSeconds: z.number().positive().default(30).describe('Streams: longest wait for a client that stopped reading (backpressure) before the stream ends and its upstream request is aborted, in seconds.'),
+  clientWriteSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.clientWriteSeconds).describe('Streams: longest wait for a client that stopped reading (backpressure) before the stream ends and its upstream request is aborted, in seconds.'),
 });
 
 export const rateLimitSchema = z.strictObject({

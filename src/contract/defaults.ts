@@ -36,6 +36,7 @@ export const TIMEOUTS_DEFAULTS = {
   deadlineSeconds: 120,
   firstTokenSeconds: 30,
   streamIdleSeconds: 60,
+  clientWriteSeconds: 30,
 } as const;
 
 /** Per-client rate limit (config.yaml `rateLimit`). */
