@@ -28,7 +28,7 @@ export function trustedCas(extraPem: string | undefined): string[] | undefined {
   return extraPem === undefined ? undefined : [...rootCertificates, extraPem];
 }
 
-/** The dispatcher an upstream gets under `config` (timeouts, egress proxy, CA bundle). */
+/** The dispatcher an upstream gets under `config` (connection cap, timeouts, egress proxy, CA bundle). */
 export function dispatcherPlan(
   upstream: UpstreamConfig,
   config: ProxyConfig,
@@ -48,6 +48,7 @@ export function dispatcherPlan(
         requestTls: ca ? { ca } : undefined,
         proxyTls: ca ? { ca } : undefined,
         connect: { timeout: connectTimeout },
+        connections: upstream.maxConnections,
         headersTimeout,
         bodyTimeout,
       },
@@ -57,6 +58,7 @@ export function dispatcherPlan(
     kind: 'direct',
     options: {
       connect: { timeout: connectTimeout, ...(ca ? { ca } : {}) },
+      connections: upstream.maxConnections,
       keepAliveTimeout: 30_000,
       headersTimeout,
       bodyTimeout,
@@ -66,8 +68,9 @@ export function dispatcherPlan(
 
 /**
  * One keep-alive connection pool per upstream (an undici `Pool`, or a
- * `ProxyAgent` behind a corporate proxy) with explicit connect / headers /
- * body timeouts. Redirects are never followed.
+ * `ProxyAgent` behind a corporate proxy) with an explicit connection cap
+ * (`upstreams[].maxConnections`) and connect / headers / body timeouts.
+ * Redirects are never followed.
  */
 export class UpstreamPool {
   /** Origin (scheme://host:port) of the upstream. */

@@ -45,10 +45,10 @@ function identity(upstream: UpstreamConfig): string {
   return `${upstream.name}\u0000${upstream.baseUrl}`;
 }
 
-/** The settings an {@link UpstreamPool} is built from (base URL, timeouts, egress). */
+/** The settings an {@link UpstreamPool} is built from (base URL, connection cap, timeouts, egress). */
 function poolKeyOf(upstream: UpstreamConfig, config: ProxyConfig): string {
   const { connectSeconds, requestSeconds, streamIdleSeconds } = config.timeouts;
-  return JSON.stringify([upstream.baseUrl, connectSeconds, requestSeconds, streamIdleSeconds, config.egress]);
+  return JSON.stringify([upstream.baseUrl, upstream.maxConnections, connectSeconds, requestSeconds, streamIdleSeconds, config.egress]);
 }
 
 /**
