@@ -8,8 +8,20 @@ export class RequestLog implements ProxyEvents {
   requestStarted(_event: RequestStartedEvent): void {
     // not used here
   }
-  attemptFinished(_event: AttemptFinishedEvent): void {
-    // not used here
+  /** A failed attempt on an upstream (not a 4xx, not the client leaving): one warn line with its error code. */
+  attemptFinished(event: AttemptFinishedEvent): void {
+    if (event.outcome === 'success' || event.outcome === 'client_error' || event.outcome === 'aborted') return;
+    this.logger.warn({
+      event: 'attempt_failed',
+      requestId: event.requestId,
+      route: event.route,
+      upstream: event.upstream,
+      attempt: event.attempt,
+      outcome: event.outcome,
+      status: event.status,
+      errorCode: event.errorCode,
+      latencyMs: round3(event.latencyMs),
+    }, 'upstream attempt failed');
   }
   failover(_event: FailoverEvent): void {
     // not used here
@@ -48,7 +60,20 @@ export class RequestLog implements ProxyEvents {
       errorCode: event.errorCode,
       clientAborted: event.status === 499 ? true : undefined,
       client: event.client,
+      upstreamErrorCode: event.upstreamErrorCode,
+      redactions: event.redactions,
     }, 'request finished');
+    if (event.unbuffered) {
+      this.logger.warn({
+        event: 'response_unbuffered',
+        requestId: event.requestId,
+        route: event.route,
+        upstream: event.upstream,
+        reason: event.unbuffered,
+      }, event.unbuffered === 'buffer_budget'
+        ? 'response streamed through unpriced: limits.maxBufferedResponseBytes is in use by other responses'
+        : 'response streamed through unpriced: larger than limits.maxResponseBytes');
+    }
   }
 }
 
