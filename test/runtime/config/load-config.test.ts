@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     expect(config.retries.maxRetries).toBe(3);
     expect(config.rateLimit.requestsPerMinute).toBe(1000);
     expect(config.timeouts.requestSeconds).toBe(30);
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, metricsPort: 9090 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, metricsPort: 9090, trustedProxyCidrs: [] });
   });
 
   it('ranks env above the file above defaults, and env upstreams replace the file\'s', () => {
