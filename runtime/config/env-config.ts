@@ -1,5 +1,8 @@
 import { ENV, ENV_UPSTREAM_NAMES } from '../../src/contract';
 
+/** Values of LOG_FORMAT: `auto` (readable fatal errors on a terminal, JSON lines otherwise) or `json`. */
+export const LOG_FORMATS: readonly string[] = ['auto', 'json'];
+
 /** Environment as the runtime reads it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -7,7 +10,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface EnvConfigResult {
   /** Sections/fields set by env, to be merged over the file (deep, per section). */
   readonly overrides: Record<string, Record<string, unknown>>;
-  /** Upstreams from the seed's env interface, when HOLYSHEEP_PRIMARY_REGION is set. */
+  /** Upstreams from the playbook's env names, when HOLYSHEEP_PRIMARY_REGION is set. */
   readonly upstreams?: Array<Record<string, unknown>>;
   /** Client keys from PROXY_API_KEYS, when set. */
   readonly clientKeys?: string[];
@@ -17,7 +20,7 @@ export interface EnvConfigResult {
   readonly sources: Readonly<Record<string, string>>;
 }
 
-/** Reads the seed's env interface (and the process variables) into config fields. */
+/** Reads the playbook's env names (and the process variables) into config fields. */
 export function envConfig(env: Env): EnvConfigResult {
   const errors: string[] = [];
   const overrides: Record<string, Record<string, unknown>> = {};
@@ -56,6 +59,10 @@ export function envConfig(env: Env): EnvConfigResult {
   set('lifecycle', 'shutdownDelaySeconds', number(ENV.shutdownDelay, 'seconds'), ENV.shutdownDelay);
   set('lifecycle', 'drainTimeoutSeconds', number(ENV.drainTimeout, 'seconds'), ENV.drainTimeout);
   set('logging', 'level', read(ENV.logLevel)?.toLowerCase(), ENV.logLevel);
+  const logFormat = read(ENV.logFormat);
+  if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) {
+    errors.push(`${ENV.logFormat}: must be one of ${LOG_FORMATS.join(', ')} (received ${JSON.stringify(env[ENV.logFormat])})`);
+  }
   set('egress', 'httpsProxy', read(ENV.httpsProxy) ?? read(ENV.httpsProxy.toLowerCase()), ENV.httpsProxy);
   set('egress', 'noProxy', read(ENV.noProxy) ?? read(ENV.noProxy.toLowerCase()), ENV.noProxy);
   set('egress', 'caBundlePath', read(ENV.caBundlePath), ENV.caBundlePath);
@@ -81,4 +88,49 @@ export function envConfig(env: Env): EnvConfigResult {
 /** Splits a comma-separated list, dropping blanks. */
 export function splitList(raw: string): string[] {
   return raw.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+}
+
+/** Prefix of the playbook's variables (`HOLYSHEEP_API_KEY`, `HOLYSHEEP_PRIMARY_REGION`, …). */
+export const PLAYBOOK_ENV_PREFIX = 'HOLYSHEEP_';
+
+/** Edit distance of two names (insertions, deletions, substitutions). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The known name closest to `name`, when it is close enough to be a misspelling of it. */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (best === undefined || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(best.name.length / 5)) ? best.name : undefined;
+}
+
+/**
+ * Set `HOLYSHEEP_*` variables the proxy does not read (the playbook's names
+ * are in {@link ENV}; `known` adds the config's other env names, e.g. each
+ * upstream's `apiKeyEnv`), sorted, each with its close match when there is one.
+ * Values are never looked at beyond being set.
+ */
+export function unknownPlaybookVariables(env: Env, known: Iterable<string> = []): Array<{ readonly name: string; readonly closest?: string }> {
+  const names = new Set<string>([...Object.values(ENV), ...known].filter((n) => n.startsWith(PLAYBOOK_ENV_PREFIX)));
+  return Object.keys(env)
+    .filter((name) => name.startsWith(PLAYBOOK_ENV_PREFIX) && env[name] !== undefined && !names.has(name))
+    .sort()
+    .map((name) => ({ name, closest: closestName(name, names) }));
+}
+
+/** The warning for one unknown playbook variable. */
+export function unknownVariableMessage(unknown: { readonly name: string; readonly closest?: string }): string {
+  return `unknown environment variable ${unknown.name} is ignored${unknown.closest === undefined ? '' : `: did you mean ${unknown.closest}?`}`;
 }

@@ -1,29 +1,83 @@
 import type { EngineFactory } from './engine-port';
 import { startProxy, type RunningProxy } from './start-proxy';
+import { ENV } from '../../src/contract';
+import { unknownPlaybookVariables, unknownVariableMessage, type Env } from '../config/env-config';
+import { proxyUsage } from '../config/env-usage';
 import { ConfigError } from '../config/load-config';
 
 /** Options of {@link runMain}. */
 export interface RunMainOptions {
   readonly createEngine: EngineFactory;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly env?: Env;
+  /** Command-line arguments. @default process.argv.slice(2) */
+  readonly argv?: readonly string[];
+}
+
+/** A start that failed: what went wrong, each bad field, and hints (e.g. misspelled variables). */
+export interface FatalStart {
+  readonly msg: string;
+  readonly errors: readonly string[];
+  readonly hints: readonly string[];
 }
 
 /**
- * The process entry: starts the proxy from env (and CONFIG_PATH), prints one
- * "listening" JSON line with both ports, and drains on SIGTERM/SIGINT before
- * exiting 0. A bad config exits 1 with every offending field in one message.
+ * The fatal start error as written to stderr: readable lines for a person at
+ * a terminal, else (`readable` false: stdout is not a TTY, or LOG_FORMAT=json)
+ * one JSON line like every other log line.
+ */
+export function formatFatal(fatal: FatalStart, readable: boolean, now: Date = new Date()): string {
+  if (!readable) {
+    return `${JSON.stringify({ level: 'fatal', time: now.toISOString(), service: 'ai-failover-proxy', msg: fatal.msg, errors: fatal.errors, ...(fatal.hints.length > 0 ? { hints: fatal.hints } : {}) })}\n`;
+  }
+  // a ConfigError's message repeats its errors after the first line: list them once
+  const lines = [`ai-failover-proxy: ${fatal.msg.split('\n')[0].replace(/:$/, '')}`];
+  lines.push(...fatal.errors.filter((e) => e !== fatal.msg).map((e) => `  - ${e}`));
+  lines.push(...fatal.hints.map((h) => `hint: ${h}`));
+  lines.push('run "ai-failover-proxy --help" for the variables, the config file and the ports');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Whether fatal errors are written for a person: stdout is a terminal and LOG_FORMAT is not json. */
+export function readableFatal(env: Env, stdoutIsTty: boolean): boolean {
+  return stdoutIsTty && env[ENV.logFormat]?.trim() !== 'json';
+}
+
+/**
+ * The process entry. `--help` prints the usage and returns; otherwise it
+ * starts the proxy from env (and CONFIG_PATH), warns once about set
+ * `HOLYSHEEP_*` variables it does not read (naming the close match), prints
+ * one "listening" JSON line with both ports, and drains on SIGTERM/SIGINT
+ * before exiting 0. A bad config exits 1 with every offending field in one
+ * message; an unknown argument exits 2.
  */
 export async function runMain(options: RunMainOptions): Promise<RunningProxy | undefined> {
   const env = options.env ?? process.env;
+  const argv = options.argv ?? process.argv.slice(2);
+  const readable = readableFatal(env, process.stdout.isTTY === true);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(proxyUsage());
+    return undefined;
+  }
+  if (argv.length > 0) {
+    process.stderr.write(formatFatal({ msg: `unknown argument ${JSON.stringify(argv[0])}`, errors: [], hints: [] }, readable));
+    process.exit(2);
+  }
   let proxy: RunningProxy;
   try {
     proxy = await startProxy({ env, createEngine: options.createEngine });
   } catch (error) {
-    const errors = error instanceof ConfigError ? error.errors : [(error as Error).message];
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), service: 'ai-failover-proxy', msg: error instanceof ConfigError ? error.message : 'start failed', errors })}\n`);
+    const hints = unknownPlaybookVariables(env).map(unknownVariableMessage);
+    const fatal = error instanceof ConfigError
+      ? { msg: error.message, errors: error.errors, hints }
+      : { msg: 'start failed', errors: [(error as Error).message], hints };
+    process.stderr.write(formatFatal(fatal, readable));
     process.exit(1);
   }
   const { logger } = proxy;
+  const configuredEnvNames = proxy.config().upstreams.map((u) => u.apiKeyEnv);
+  for (const unknown of unknownPlaybookVariables(env, configuredEnvNames)) {
+    logger.warn({ event: 'env_unknown', variable: unknown.name, closest: unknown.closest }, unknownVariableMessage(unknown));
+  }
   logger.info({
     event: 'listening',
     port: Number(new URL(proxy.url).port),
@@ -59,4 +113,3 @@ export async function runMain(options: RunMainOptions): Promise<RunningProxy | u
   });
   return proxy;
 }
-
