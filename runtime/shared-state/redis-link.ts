@@ -57,7 +57,7 @@ export class RedisLink {
 
   constructor(private readonly options: RedisLinkOptions) {
     this.observer = options.observer ?? NO_SHARED_STATE_OBSERVER;
-    this.redis = new Redis(options.target.url, this.connectionOptions({ enableOfflineQueue: false, commandTimeout: options.commandTimeoutMs }));
+    this.redis = new Redis(this.connectionOptions({ enableOfflineQueue: false, commandTimeout: options.commandTimeoutMs }));
     this.redis.on('ready', () => this.markUp());
     this.redis.on('error', (error: Error) => this.markDown(describeError(error)));
     this.redis.on('close', () => this.markDown(this.reachable ? 'connection closed' : this.lastReason));
@@ -158,7 +158,7 @@ export class RedisLink {
    */
   subscribe(channel: string, onMessage: (message: string) => void, onReady: Listener): void {
     if (this.subscriber) throw new Error(`shared state: already subscribed (asked for ${channel})`);
-    const subscriber = new Redis(this.options.target.url, this.connectionOptions({ enableOfflineQueue: true }));
+    const subscriber = new Redis(this.connectionOptions({ enableOfflineQueue: true }));
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined); // the command connection reports outages
     subscriber.on('message', (received: string, message: string) => {
@@ -181,7 +181,14 @@ export class RedisLink {
 
   private connectionOptions(extra: Partial<RedisOptions>): RedisOptions {
     const maxDelay = this.options.maxReconnectDelayMs ?? 2000;
+    const { target } = this.options;
     return {
+      host: target.host,
+      port: target.port,
+      username: target.username || undefined,
+      password: target.password || undefined,
+      db: target.db,
+      tls: target.tls ? { servername: target.host } : undefined,
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       connectTimeout: Math.max(1000, this.options.commandTimeoutMs * 10),

@@ -6,21 +6,28 @@
 
 /** What a valid REDIS_URL carries, for logs and the logger's secret list. */
 export interface RedisTarget {
-  /** The URL as given (holds the password: never log it). */
-  readonly url: string;
   /** `redis://[redacted]@host:port/db` (the user-info replaced), safe for logs. */
   readonly redacted: string;
   readonly tls: boolean;
   readonly host: string;
   readonly port: number;
+  /** The user, decoded (empty: the default user). */
+  readonly username: string;
   /** The password, decoded (empty when none): the logger scrubs it from every line. */
   readonly password: string;
+  /** Database number. */
+  readonly db: number;
 }
 
 /** Result of {@link parseRedisUrl}. */
 export type RedisUrlResult =
   | { readonly ok: true; readonly target: RedisTarget }
   | { readonly ok: false; readonly message: string };
+
+/** The target with another password (REDIS_PASSWORD, kept out of the URL so it needs no URL encoding). */
+export function withPassword(target: RedisTarget, password: string): RedisTarget {
+  return { ...target, password };
+}
 
 /** Parses and checks a REDIS_URL; the message names the variable and shows the URL redacted. */
 export function parseRedisUrl(raw: string, variable = 'REDIS_URL'): RedisUrlResult {
@@ -44,12 +51,13 @@ export function parseRedisUrl(raw: string, variable = 'REDIS_URL'): RedisUrlResu
   return {
     ok: true,
     target: {
-      url: raw,
       redacted: redactRedisUrl(raw),
       tls,
       host: url.hostname,
       port: url.port ? Number(url.port) : 6379,
+      username: decodeURIComponent(url.username),
       password: decodeURIComponent(url.password),
+      db: db === '' ? 0 : Number(db),
     },
   };
 }

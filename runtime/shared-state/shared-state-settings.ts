@@ -1,4 +1,4 @@
-import { parseRedisUrl, type RedisTarget } from './redis-url';
+import { parseRedisUrl, withPassword, type RedisTarget } from './redis-url';
 
 /** What the proxy does with rate-limited routes while Redis cannot be reached. */
 export type SharedStateFailMode = 'open' | 'closed';
@@ -29,6 +29,8 @@ export interface SharedStateSettings {
 export const SHARED_STATE_ENV = {
   /** `redis://` or `rediss://` URL; shared state is on when it is set. */
   url: 'REDIS_URL',
+  /** Password for Redis (from a Secret); overrides one in REDIS_URL and needs no URL encoding. */
+  password: 'REDIS_PASSWORD',
   /** Name of the Deployment the pod belongs to (the construct sets it); the default key prefix derives from it. */
   deploymentName: 'DEPLOYMENT_NAME',
 } as const;
@@ -63,11 +65,13 @@ export function sharedStateSettings(env: Readonly<Record<string, string | undefi
   if (!raw) return { ok: true, settings: undefined };
   const parsed = parseRedisUrl(raw, SHARED_STATE_ENV.url);
   if (!parsed.ok) return parsed;
+  const password = env[SHARED_STATE_ENV.password];
+  const target = password ? withPassword(parsed.target, password) : parsed.target;
   const prefix = config.keyPrefix ?? defaultKeyPrefix(env);
   return {
     ok: true,
     settings: {
-      target: parsed.target,
+      target,
       keyPrefix: prefix.endsWith(':') ? prefix : `${prefix}:`,
       commandTimeoutMs: config.commandTimeoutMs,
       failMode: config.failMode,
