@@ -56,7 +56,7 @@ export class FleetUsage {
   add(counters: Iterable<readonly [string, number]>): void {
     merge(this.pending, counters);
     // while Redis is away the counters wait here; the link's recovery sends them
-    if (!this.flushing && this.options.link.up) this.startSend();
+    if (!this.flushing && this.options.link.up) void this.startSend();
   }
 
   /** Sends what is pending now (and waits for a send in progress). */
