@@ -7,7 +7,8 @@ export type AuthResult =
   | { readonly ok: false; readonly message: string };
 
 /**
- * Client key check: `Authorization: Bearer <key>` or `api-key: <key>`. Keys
+ * Client key check: `Authorization: Bearer <key>`, `x-api-key: <key>` (the
+ * Anthropic SDK) or `api-key: <key>`; none of them is forwarded upstream. Keys
  * are compared as SHA-256 digests with `timingSafeEqual`, every key tried.
  * With no keys configured every request passes (`open`).
  */
@@ -33,7 +34,7 @@ export class ClientAuth {
     if (this.open) return { ok: true };
     const presented = presentedKey(req);
     if (presented === undefined) {
-      return { ok: false, message: 'missing API key: send "Authorization: Bearer <key>" or an "api-key" header' };
+      return { ok: false, message: 'missing API key: send "Authorization: Bearer <key>", an "x-api-key" or an "api-key" header' };
     }
     const candidate = digest(presented);
     let match = false;
@@ -61,8 +62,11 @@ function presentedKey(req: IncomingMessage): string | undefined {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (match?.[1]) return match[1].trim();
   }
-  const apiKey = req.headers['api-key'];
-  if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  // `x-api-key` is how the Anthropic SDK sends its key; `api-key` is Azure OpenAI's
+  for (const header of ['x-api-key', 'api-key']) {
+    const apiKey = req.headers[header];
+    if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  }
   return undefined;
 }
 
