@@ -1,3 +1,4 @@
+import { ENV } from '../../src/contract';
 import { parseRedisUrl, withPassword, type RedisTarget } from './redis-url';
 
 /** What the proxy does with rate-limited routes while Redis cannot be reached. */
@@ -25,14 +26,11 @@ export interface SharedStateSettings {
   readonly shareBreakers: boolean;
 }
 
-/** Env variables shared state reads. */
+/** Env variables shared state reads (names from the contract). */
 export const SHARED_STATE_ENV = {
-  /** `redis://` or `rediss://` URL; shared state is on when it is set. */
-  url: 'REDIS_URL',
-  /** Password for Redis (from a Secret); overrides one in REDIS_URL and needs no URL encoding. */
-  password: 'REDIS_PASSWORD',
-  /** Name of the Deployment the pod belongs to (the construct sets it); the default key prefix derives from it. */
-  deploymentName: 'DEPLOYMENT_NAME',
+  url: ENV.redisUrl,
+  password: ENV.redisPassword,
+  deploymentName: ENV.deploymentName,
 } as const;
 
 /** Name used when neither DEPLOYMENT_NAME nor a pod-shaped HOSTNAME says which deployment this is. */

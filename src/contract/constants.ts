@@ -81,6 +81,13 @@ export const ENV = {
   httpsProxy: 'HTTPS_PROXY',
   noProxy: 'NO_PROXY',
   caBundlePath: 'CA_BUNDLE_PATH',
+  // shared state (Redis)
+  /** `redis://` or `rediss://` URL; shared state across replicas is on when it is set. */
+  redisUrl: 'REDIS_URL',
+  /** Redis password, overriding one in REDIS_URL (needs no URL encoding). */
+  redisPassword: 'REDIS_PASSWORD',
+  /** The Deployment the pod belongs to; the default shared-state key prefix derives from it. */
+  deploymentName: 'DEPLOYMENT_NAME',
 } as const;
 
 /** Response / request headers owned by the proxy. */
