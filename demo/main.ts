@@ -5,7 +5,8 @@
  * Ends by itself; exit code 0 only when there were no client-visible errors
  * and every act behaved.
  *
- * Length: `--fast` (8 s), `--seconds=N` or `DEMO_SECONDS=N` (6-60), default 24.
+ * Length: `--fast` (8 s), `--seconds=N` or `DEMO_SECONDS=N` (6-60), default 24;
+ * `--help` lists them. Arguments come through `npm run demo -- <args>`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool, request } from 'undici';
 import { stringify } from 'yaml';
-import { actAt, demoPlan, demoSecondsFrom, type DemoPlan } from './plan';
+import { actAt, DEMO_USAGE, demoPlan, demoSecondsFrom, wantsDemoHelp, type DemoPlan } from './plan';
 import { eraseLines, renderFrame, renderLine, type DemoSnapshot } from './render';
 import { count, judge, servedRecently, type DemoAnswer } from './tally';
 import { chatBody, proxyEnv } from '../bench/lib/env';
@@ -168,9 +169,14 @@ async function run(plan: DemoPlan, out: NodeJS.WriteStream): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (wantsDemoHelp(argv)) {
+    process.stdout.write(DEMO_USAGE);
+    return;
+  }
   let seconds: number;
   try {
-    seconds = demoSecondsFrom(process.argv.slice(2), process.env);
+    seconds = demoSecondsFrom(argv, process.env);
   } catch (error) {
     process.stderr.write(`demo: ${(error as Error).message}\n`);
     process.exit(2);

@@ -30,6 +30,8 @@ export interface DemoPlan {
 export const DEFAULT_DEMO_SECONDS = 24;
 /** Length with `--fast`, in seconds. */
 export const FAST_DEMO_SECONDS = 8;
+/** Requests per second the demo client sends. */
+export const DEMO_REQUESTS_PER_SECOND = 20;
 /** Shortest and longest accepted lengths, in seconds. */
 export const DEMO_SECONDS_RANGE = { min: 6, max: 60 } as const;
 
@@ -43,7 +45,7 @@ export function demoPlan(seconds: number): DemoPlan {
   const outageEnd = Math.round(totalMs * 0.6);
   return {
     totalMs,
-    ratePerSecond: 20,
+    ratePerSecond: DEMO_REQUESTS_PER_SECOND,
     recoveryTimeoutSeconds: Math.min(3, Math.round((seconds / 8) * 10) / 10),
     failureThreshold: 3,
     acts: [
@@ -57,6 +59,25 @@ export function demoPlan(seconds: number): DemoPlan {
 /** The act running at `ms` since the start (the last one after the end). */
 export function actAt(plan: DemoPlan, ms: number): DemoAct {
   return plan.acts.find((a) => ms >= a.startMs && ms < a.endMs) ?? plan.acts[ms < 0 ? 0 : plan.acts.length - 1];
+}
+
+/** What `npm run demo -- --help` prints. */
+export const DEMO_USAGE = `usage: npm run demo [-- --fast | --seconds=N | --help]
+
+Three mock regions and the proxy on 127.0.0.1, steady traffic (${DEMO_REQUESTS_PER_SECOND} requests/s, chat
+completions alternating plain and streamed), the primary region knocked out
+(connections reset) and brought back; the breaker states and the region serving
+each request are shown live. Exits 0 only when no client saw an error.
+
+  --fast          an ${FAST_DEMO_SECONDS} s run
+  --seconds=N     a run of N seconds (${DEMO_SECONDS_RANGE.min}-${DEMO_SECONDS_RANGE.max}; also --seconds N, or env DEMO_SECONDS=N)
+  --help, -h      print this and exit
+  (default: ${DEFAULT_DEMO_SECONDS} s)
+`;
+
+/** Whether the demo is asked for its usage. */
+export function wantsDemoHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
 }
 
 /**
@@ -77,7 +98,7 @@ export function demoSecondsFrom(argv: readonly string[], env: Readonly<Record<st
       source = '--seconds';
       i += 1;
     } else {
-      throw new Error(`unknown demo argument ${JSON.stringify(arg)}: expected --fast or --seconds=N`);
+      throw new Error(`unknown demo argument ${JSON.stringify(arg)}: expected --fast, --seconds=N or --help`);
     }
   }
   raw ??= env.DEMO_SECONDS;

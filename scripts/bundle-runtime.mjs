@@ -4,7 +4,7 @@
 //   ai-failover-mock.js   the fault-injecting mock upstream (runtime/mock/cli.ts)
 // Run by `npm run compile` (projen's compile task) and before synth/tests.
 import { build } from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +21,12 @@ for (const { entry } of programs) {
   }
 }
 
-await Promise.all(programs.map(({ entry, outfile }) => build({
+// written to a temporary file and renamed, so a process starting the bundle
+// while it is rebuilt (tests, `npm run demo`) reads the old or the new file, never half of one
+const results = await Promise.all(programs.map(({ entry, outfile }) => build({
   entryPoints: [entry],
   outfile,
+  write: false,
   bundle: true,
   platform: 'node',
   target: 'node20.19',
@@ -36,7 +39,12 @@ await Promise.all(programs.map(({ entry, outfile }) => build({
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 })));
-for (const { outfile } of programs) {
-  chmodSync(outfile, 0o755);
+for (const [i, { outfile }] of programs.entries()) {
+  const [file] = results[i].outputFiles;
+  const temporary = `${outfile}.${process.pid}.tmp`;
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(temporary, file.contents);
+  chmodSync(temporary, 0o755);
+  renameSync(temporary, outfile);
   console.log(`bundle-runtime: wrote ${outfile}`);
 }
