@@ -4,17 +4,13 @@
  */
 import { App, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { find, synthProxy } from './helpers';
+import { find, synthProxy, synthWith } from './helpers';
 import {
-  Autoscaling, FailoverProxyProps, HolySheepRegion, MultiRegionFailover, ProxyRuntime, SecretKeyRef, Upstream,
+  Autoscaling, HolySheepRegion, MultiRegionFailover, ProxyRuntime, SecretKeyRef, Upstream,
 } from '../../src';
 
-/** Synthesizing with these props throws. */
-function synthWith(props: FailoverProxyProps): () => void {
-  return () => synthProxy(props);
-}
 
-describe('FailoverProxy name and label validation', () => {
+describe('FailoverProxy refuses bad Kubernetes names and labels at synth', () => {
   it('fails on a name that is not a DNS label', () => {
     expect(synthWith({ name: 'Proxy_1' })).toThrow('\'name\' must be a DNS label: at most 63 characters of a-z, 0-9 or "-", starting and ending with a letter or digit (received "Proxy_1")');
   });
@@ -140,7 +136,7 @@ describe('upstream priority ties', () => {
   });
 });
 
-describe('ranges without a test before', () => {
+describe('numeric ranges and names of the remaining props', () => {
   it('fails on zoneMaxSkew below 1', () => {
     expect(synthWith({ zoneMaxSkew: 0 })).toThrow('\'zoneMaxSkew\' must be an integer >= 1 (received 0)');
   });

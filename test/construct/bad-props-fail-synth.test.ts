@@ -1,18 +1,14 @@
 import { App, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { synthProxy } from './helpers';
+import { synthWith } from './helpers';
 import {
-  Autoscaling, FailoverProxyProps, HolySheepRegion, MultiRegionFailover, NetworkPeer, ProxyRuntime, SecretKeyRef, Upstream,
+  Autoscaling, HolySheepRegion, MultiRegionFailover, NetworkPeer, ProxyRuntime, SecretKeyRef, Upstream,
 } from '../../src';
 
 const ap = Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC);
 
-/** Synthesizing with these props throws. */
-function synthWith(props: FailoverProxyProps): () => void {
-  return () => synthProxy(props);
-}
 
-describe('FailoverProxy validation', () => {
+describe('FailoverProxy refuses bad props at synth', () => {
   it('fails on duplicate upstream names', () => {
     expect(synthWith({ upstreams: [ap, Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC)] }))
       .toThrow('\'upstreams\' must have unique names (received "holysheep-ap" twice)');

@@ -73,15 +73,30 @@ describe('FailoverProxy', () => {
   it('synthesizes the seed-compatible default deployment', () => {
     // GIVEN / WHEN
     const { manifests } = synthProxy();
-    // THEN
-    expect(normalizeBundle(manifests)).toMatchSnapshot();
+    // THEN the snapshot holds, and the objects and their names are the playbook's
+    const normalized = normalizeBundle(manifests);
+    expect(normalized).toMatchSnapshot();
+    expect(normalized.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      'ConfigMap/holysheep-config', 'ConfigMap/holysheep-ai-proxy-runtime-<sha256>', 'ServiceAccount/holysheep-ai-proxy',
+      'Deployment/holysheep-ai-proxy', 'Service/holysheep-ai-service', 'HorizontalPodAutoscaler/holysheep-ai-hpa',
+      'PodDisruptionBudget/holysheep-ai-proxy', 'NetworkPolicy/holysheep-ai-proxy',
+    ]);
   });
 
   it('synthesizes a fully customized deployment', () => {
     // GIVEN / WHEN
     const { manifests } = fullyCustomized();
-    // THEN
+    // THEN the snapshot holds, every name follows its prop, and image mode ships no bundle
     expect(normalizeBundle(manifests)).toMatchSnapshot();
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      'ConfigMap/llm-config', 'ServiceAccount/llm-proxy', 'Deployment/llm-proxy', 'Service/llm',
+      'HorizontalPodAutoscaler/llm-hpa', 'PodDisruptionBudget/llm-proxy', 'NetworkPolicy/llm-proxy',
+    ]);
+    const pod = find(manifests, 'Deployment').spec.template.spec;
+    expect(pod.containers[0].image).toBe('registry.example/ai-failover-proxy:1.2.3');
+    expect(pod.terminationGracePeriodSeconds).toBe(90);
+    expect(find(manifests, 'Deployment').spec.template.metadata.labels).toEqual({ team: 'platform', app: 'llm-proxy', version: 'v3.1' });
+    expect(find(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(2);
   });
 
   it('keeps the seed object names, ports, probes and resources by default', () => {

@@ -17,6 +17,21 @@ export function synthProxy(props: FailoverProxyProps = {}): { chart: Chart; prox
   return { chart, proxy, manifests: Testing.synth(chart) as Manifest[] };
 }
 
+/** A thunk that synthesizes one FailoverProxy with `props`, for `expect(synthWith(...)).toThrow(...)`. */
+export function synthWith(props: FailoverProxyProps): () => void {
+  return () => synthProxy(props);
+}
+
+/** The message `fn` throws; fails the test when it does not throw. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected a throw, got none');
+}
+
 /** The one object of `kind` (and `name` when given); throws when missing. */
 export function find(manifests: Manifest[], kind: string, name?: string): Manifest {
   const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));

@@ -9,8 +9,11 @@ describe('Autoscaling.kedaScaledObject', () => {
   it('synthesizes a ScaledObject instead of the HPA (snapshot)', () => {
     // GIVEN / WHEN
     const { manifests } = synthProxy({ autoscaling: Autoscaling.kedaScaledObject() });
-    // THEN
+    // THEN the snapshot holds, and a ScaledObject named like the proxy replaces the HPA
     expect(normalizeBundle(manifests)).toMatchSnapshot();
+    const kinds = manifests.map((m) => m.kind);
+    expect(kinds).not.toContain('HorizontalPodAutoscaler');
+    expect(find(manifests, 'ScaledObject').metadata.name).toBe('holysheep-ai-proxy');
   });
 
   it('scales the Deployment with the seed targets: no HPA, no replicas, PDB sized by KEDA min', () => {

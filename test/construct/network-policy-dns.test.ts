@@ -2,15 +2,10 @@
  * NetworkPolicy DNS egress for clusters whose DNS is not kube-system/kube-dns
  * on port 53: NodeLocal DNSCache (a link-local address) and OpenShift (5353).
  */
-import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { find, synthProxy } from './helpers';
+import { find, synthProxy, synthWith } from './helpers';
 import { validateAll } from './kubernetes-models';
-import { FailoverProxy, FailoverProxyProps } from '../../src';
 
-function synthWith(props: FailoverProxyProps): () => void {
-  return () => new FailoverProxy(new Chart(new App(), 'test'), 'proxy', props);
-}
 
 describe('FailoverProxy DNS egress', () => {
   it('keeps UDP and TCP 53 to kube-dns only by default', () => {

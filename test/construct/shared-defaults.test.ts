@@ -3,8 +3,8 @@
  * once (src/contract/defaults.ts): the runtime's schema fills them in, and a
  * FailoverProxy without those props renders the same values into config.yaml.
  */
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { synthProxy } from './helpers';
 import {
   CIRCUIT_BREAKER_DEFAULTS,

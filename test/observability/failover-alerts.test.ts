@@ -22,11 +22,18 @@ describe('FailoverAlerts', () => {
       labels: { release: 'kube-prometheus-stack' },
       runbookBaseUrl: 'https://runbooks.example/ai-failover',
     });
-    // THEN the manifest matches
-    expect(Testing.synth(chart)).toMatchSnapshot();
+    // THEN the manifest matches, in that namespace, selected by that label, with runbook links
+    const manifests = Testing.synth(chart);
+    expect(manifests).toMatchSnapshot();
+    const [rule] = manifests;
+    expect(rule.metadata).toMatchObject({ namespace: 'production', labels: { release: 'kube-prometheus-stack' } });
+    for (const r of rule.spec.groups[0].rules) {
+      expect(r.expr, r.alert).toContain('job="holysheep-ai-service"');
+      expect(r.annotations.runbook_url, r.alert).toBe(`https://runbooks.example/ai-failover#${String(r.alert).toLowerCase()}`);
+    }
   });
 
-  it('emits every alert the issue asks for, each with for, severity, summary and description', () => {
+  it('emits the breaker, failover, error budget, latency, reload and rate-limit alerts, each with for, severity, summary and description', () => {
     // GIVEN default props
     // WHEN synthesized
     const { rule, rules, alerts } = synthRule({ runbookBaseUrl: 'https://runbooks.example/x' });

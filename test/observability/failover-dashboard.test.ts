@@ -45,7 +45,7 @@ describe('FailoverDashboard', () => {
     }
   });
 
-  it('queries only metric names and labels of the contract, and covers every panel topic of the issue', () => {
+  it('queries only metric names and labels of the contract, and covers breakers, failovers, latency, tokens, cost and rate limits', () => {
     // GIVEN matchers
     // WHEN synthesized
     const { graphs } = synthDashboard({ metricsNamespace: 'production', job: 'holysheep-ai-service' });
