@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { ProxyEngine } from '../../../runtime/proxy/proxy-engine';
 import { HEADERS, PATHS } from '../../../src/contract';
+import { eventually } from '../../support/eventually';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, postJson, startMocks, startTestProxy } from '../../support/proxy-harness';
 
@@ -129,13 +130,8 @@ describe('ProxyEngine hygiene and lifecycle', () => {
     expect(fx.proxy.engine.upstreamStatus()[0].state).toBe('open');
     // WHEN the primary recovers
     fx.mocks[0].setMode({ kind: 'ok' });
-    let path = '';
-    for (let i = 0; i < 100 && !path; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      path = fx.mocks[0].received.find((r) => r.method === 'GET')?.path ?? '';
-    }
-    // THEN a GET /models check went out with the key and the next request goes to the primary
-    expect(path).toBe('/v1/models');
+    // THEN a GET /models check goes out and the next request goes to the primary
+    await eventually(() => expect(fx.mocks[0].received.find((r) => r.method === 'GET')?.path).toBe('/v1/models'));
     const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
     expect(res.headers.get(HEADERS.upstream)).toBe('primary');
   });
@@ -170,16 +166,11 @@ describe('ProxyEngine hygiene and lifecycle', () => {
     const req = fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CHAT), signal: controller.signal,
     }).catch(() => undefined);
-    for (let i = 0; i < 100 && fx.mocks[0].requests < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => expect(fx.mocks[0].requests).toBe(1));
     controller.abort();
     await req;
     // THEN the upstream connection of that request is closed at once, and it is not counted as a failure
-    let aborted = 0;
-    for (let i = 0; i < 100 && aborted < 1; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      aborted = fx.mocks[0].aborted;
-    }
-    expect(aborted).toBe(1);
+    await eventually(() => expect(fx.mocks[0].aborted).toBe(1));
     expect(fx.proxy.engine.upstreamStatus()[0].consecutiveFailures).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PATHS } from '../../../src/contract';
+import { eventually } from '../../support/eventually';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, startMocks, startTestProxy } from '../../support/proxy-harness';
 
@@ -21,8 +22,11 @@ describe('client disconnect mid-stream', () => {
     await reader.read();
     controller.abort();
     await reader.read().catch(() => undefined);
-    for (let i = 0; i < 100 && fx.proxy.events.of('requestFinished').length < 1; i++) await new Promise((r) => setTimeout(r, 10));
-    const finished = fx.proxy.events.of('requestFinished')[0];
+    const [finished] = await eventually(() => {
+      const events = fx.proxy!.events.of('requestFinished');
+      expect(events).toHaveLength(1);
+      return events;
+    });
     expect(finished).toMatchObject({ status: 499, errorCode: 'client_closed_request', stream: true });
   });
 });
@@ -36,8 +40,11 @@ describe('stream overhead accounting', () => {
     fx.proxy = await startTestProxy(configFor(fx.mocks));
     const res = await fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CHAT) });
     await res.text();
-    for (let i = 0; i < 100 && fx.proxy.events.of('requestFinished').length < 1; i++) await new Promise((r) => setTimeout(r, 10));
-    const finished = fx.proxy.events.of('requestFinished')[0];
+    const [finished] = await eventually(() => {
+      const events = fx.proxy!.events.of('requestFinished');
+      expect(events).toHaveLength(1);
+      return events;
+    });
     expect(finished.status).toBe(200);
     // the stream took several chunk delays; overhead is the proxy's own share, well under half of it
     expect(finished.durationMs).toBeGreaterThan(120);

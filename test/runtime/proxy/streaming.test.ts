@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { HEADERS, PATHS } from '../../../src/contract';
+import { eventually } from '../../support/eventually';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, postJson, startMocks, startTestProxy } from '../../support/proxy-harness';
 
@@ -10,15 +11,6 @@ const STREAM = { model: 'gpt-4.1', stream: true, messages: [{ role: 'user', cont
 /** Splits an SSE body into its `data:` payloads. */
 function dataEvents(text: string): string[] {
   return text.split('\n\n').filter((e) => e.startsWith('data:')).map((e) => e.slice(5).trim());
-}
-
-/** Polls `check` up to `tries` times, 20 ms apart. */
-async function eventually(check: () => boolean, tries = 100): Promise<boolean> {
-  for (let i = 0; i < tries; i++) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
 }
 
 describe('ProxyEngine streaming', () => {
@@ -105,8 +97,8 @@ describe('ProxyEngine streaming', () => {
       req.end(JSON.stringify(STREAM));
     });
     // THEN the mock sees its response connection closed early, and the stream count returns to 0
-    expect(await eventually(() => fx.mocks[0].aborted === 1)).toBe(true);
-    expect(await eventually(() => fx.proxy!.engine.openStreams() === 0)).toBe(true);
+    await eventually(() => expect(fx.mocks[0].aborted).toBe(1));
+    await eventually(() => expect(fx.proxy!.engine.openStreams()).toBe(0));
   });
 
   it('abortStreams ends open streams with server_shutting_down', async () => {
@@ -115,7 +107,7 @@ describe('ProxyEngine streaming', () => {
     fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 150 });
     fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { streamIdleSeconds: 5, deadlineSeconds: 10 } }));
     const pending = postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
-    expect(await eventually(() => fx.proxy!.engine.openStreams() === 1)).toBe(true);
+    await eventually(() => expect(fx.proxy!.engine.openStreams()).toBe(1));
     // WHEN the engine drains
     fx.proxy.engine.abortStreams('shutdown');
     // THEN the client's stream ends with an error event

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../../../runtime/mock/mock-upstream';
 import { RUNTIME_BUNDLE } from '../../../src/contract';
+import { eventually } from '../../support/eventually';
 
 /** The shipped bin, built by vitest's globalSetup. */
 const ENTRY = join(__dirname, '..', '..', '..', RUNTIME_BUNDLE.packagePath);
@@ -19,16 +20,6 @@ function run(env: Record<string, string>): { child: ChildProcess; stdout: () => 
   child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('proxy process', () => {
@@ -56,19 +47,18 @@ describe('proxy process', () => {
       CONFIG_PATH: '',
     });
     children.push(proc.child);
-    const listening = await waitFor(() => proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; port?: number }).find((l) => l.event === 'listening'), 15_000);
+    const listening = await eventually(() => {
+      const line = proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; port?: number }).find((l) => l.event === 'listening');
+      expect(line).toBeDefined();
+      return line!;
+    }, 15_000);
     const url = `http://127.0.0.1:${listening.port}`;
     const stream = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4.1', stream: true }) });
     expect(stream.status).toBe(200);
     // WHEN the process gets SIGTERM by its PID
     process.kill(proc.child.pid!, 'SIGTERM');
     // THEN readiness goes 503 while liveness stays 200
-    let ready = 200;
-    for (let i = 0; i < 40 && ready === 200; i++) {
-      ready = (await fetch(`${url}/health/ready`)).status;
-      if (ready === 200) await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(ready).toBe(503);
+    await eventually(async () => expect((await fetch(`${url}/health/ready`)).status).toBe(503));
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     // AND the stream ends with an SSE error event, and the process exits 0
     expect(await stream.text()).toMatch(/data: \{"error":\{/);
