@@ -1,4 +1,5 @@
 import type { Answer, Intake } from '../exchange';
+import { nestsDeeperThan } from './json-depth';
 import { readBoundedBody } from './request-body';
 import type { RequestFacts } from '../formats/api-format';
 import { NO_ATTEMPTS, clientGone, sendFailure } from '../response/failover-headers';
@@ -31,6 +32,11 @@ export async function readRequestJson(x: Intake): Promise<RequestJson> {
   } catch {
     const message = `request body is not a JSON object (received ${read.body.length} bytes)`;
     return { ok: false, answer: sendFailure(x, NO_ATTEMPTS, 400, 'invalid_json', message) };
+  }
+  // JSON.parse takes any depth; re-serializing a value nested thousands of levels would overflow the stack
+  if (nestsDeeperThan(parsed, config.limits.maxJsonDepth)) {
+    const message = `request body nests deeper than limits.maxJsonDepth (${config.limits.maxJsonDepth} levels)`;
+    return { ok: false, answer: sendFailure(x, NO_ATTEMPTS, 400, 'json_too_deep', message) };
   }
   return { ok: true, body: parsed, facts: route.format.requestFacts(parsed, route) };
 }

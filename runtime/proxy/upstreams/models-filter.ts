@@ -1,4 +1,8 @@
 import type { UpstreamConfig } from '../../../src/contract';
+import { nestsDeeperThan } from '../intake/json-depth';
+
+/** Deepest model list re-serialized (a real one nests 3 or 4 levels). */
+const MAX_LIST_DEPTH = 256;
 
 /**
  * Filters a `GET /v1/models` list body to the models some upstream serves:
@@ -25,6 +29,8 @@ export function filterModelList(body: Buffer, upstreams: readonly UpstreamConfig
     return body;
   }
   if (parsed === null || typeof parsed !== 'object' || !Array.isArray(parsed.data)) return body;
+  // a list nested deep enough to overflow the stack when re-serialized is passed on as it came
+  if (nestsDeeperThan(parsed, MAX_LIST_DEPTH)) return body;
   const seen = new Set<string>();
   const data: unknown[] = [];
   for (const entry of parsed.data as unknown[]) {
