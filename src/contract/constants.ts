@@ -134,6 +134,12 @@ export const METRICS = {
   bufferedResponseBytes: 'ai_failover_buffered_response_bytes',
   /** Responses streamed through unpriced instead of buffered, by `reason` (`buffer_budget`, `response_too_large`). */
   unbufferedResponsesTotal: 'ai_failover_unbuffered_responses_total',
+  /** 1 while Redis (shared state) answers, 0 while it does not; absent without REDIS_URL. */
+  sharedStateUp: 'ai_failover_shared_state_up',
+  /** Latency of shared-state Redis commands, by `operation` and `result` (ok/failed). */
+  sharedStateCommandSeconds: 'ai_failover_shared_state_command_duration_seconds',
+  /** Shared-state operations that fell back to pod-local state (fail-open) or refused (fail-closed), by `operation`. */
+  sharedStateFallbacksTotal: 'ai_failover_shared_state_fallbacks_total',
 } as const;
 
 /**
@@ -152,6 +158,8 @@ export const METRIC_LABELS = {
   result: 'result',
   /** Outcome of the failed attempt that caused a failover (`ai_failover_failovers_total`). */
   reason: 'reason',
+  /** Shared-state operation (`rate_limit`, `breaker_publish`, `probe_lease`, `usage_flush`, ...). */
+  operation: 'operation',
 } as const;
 
 /** Label values of {@link METRIC_LABELS} that queries match on. */
