@@ -124,7 +124,10 @@ export function redisServiceSpec(selectorLabels: Record<string, string>): kplus.
 }
 
 /** Ingress only from the proxy's pods on the Redis port; no egress at all. @internal */
-export function redisNetworkPolicySpec(selectorLabels: Record<string, string>, proxySelectorLabels: Record<string, string>): kplus.k8s.NetworkPolicySpec {
+export function redisNetworkPolicySpec(
+  selectorLabels: Record<string, string>,
+  proxySelectorLabels: Record<string, string>,
+): kplus.k8s.NetworkPolicySpec {
   return {
     podSelector: { matchLabels: { ...selectorLabels } },
     policyTypes: ['Ingress', 'Egress'],
