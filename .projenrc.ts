@@ -100,7 +100,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // ---------------------------------------------------------------------------
 const notShipped = [
   // sources and tools of this repository
-  '/runtime/', '/example/', '/bench/', '/demo/', '/scripts/', '/.ci/', 'vitest.config.mts', 'BENCHMARKS.md',
+  '/runtime/', '/example/', '/bench/', '/demo/', '/scripts/', '/.ci/', '/vitest*.config.*', 'BENCHMARKS.md',
   // local output of tests, coverage, benchmarks and builds
   '/test-reports/', '/coverage/', '*.tsbuildinfo', '/bench/results/', '*.tgz',
 ];
@@ -129,11 +129,12 @@ project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // the jsii targets' generated code, without their toolchains (what CI can prove here)
 project.addTask('package:check', {
-  description: 'Generate the Python, Java and Go bindings (jsii-pacmak --code-only) into dist/code-only/',
+  description: 'Generate the Python, Java and Go bindings (jsii-pacmak --code-only) into dist/code-only/ and check the README\'s Python example against them',
   env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
   steps: [
     { spawn: project.compileTask.name },
     { exec: 'jsii-pacmak --code-only --target python --target java --target go --outdir dist/code-only' },
+    { exec: 'python3 scripts/check-python-example.py README.md dist/code-only/python/src/cdk8s_ai_failover/__init__.py' },
   ],
 });
 
