@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import type { ProxyEvents } from '../../runtime/events';
-import { sendOpenAIError } from '../../runtime/http/openai-error';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { NO_EVENTS, combineEvents, type ProxyEvents } from '../../runtime/events';
 import { startMockUpstream, type MockUpstream, type MockUpstreamOptions } from '../../runtime/mock/mock-upstream';
-import { matchRoute } from '../../runtime/proxy/intake/routes';
 import { ProxyEngine, type ProxyEngineOptions } from '../../runtime/proxy/proxy-engine';
+import type { RunningProxy } from '../../runtime/server/start-proxy';
+import { startProxy } from '../../runtime/start-proxy';
 import { parseProxyConfig, type ProxyConfig, type ProxyConfigInput } from '../../src/contract';
 
 /** Every event the engine emitted, by kind, for assertions. */
@@ -47,45 +47,81 @@ export function testConfig(input: ProxyConfigInput): ProxyConfig {
   return parsed.config;
 }
 
-/** A ProxyEngine behind a plain HTTP server on 127.0.0.1:0. */
+/** The whole proxy (app server, real engine, metrics port) on 127.0.0.1:0, as tests drive it. */
 export interface TestProxy {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` of the main port. */
   readonly origin: string;
+  /** `http://127.0.0.1:<port>` of the metrics port. */
+  readonly metricsUrl: string;
   readonly engine: ProxyEngine;
+  /** Every event the engine emitted. */
   readonly events: RecordedEvents;
+  /** The running proxy (usage, metrics, reload, drain). */
+  readonly running: RunningProxy;
+  /** The config file it was started from (rewrite it and call `running.reloadConfig()`). */
+  readonly configPath: string;
+  /** The JSON log lines written so far. */
+  readonly logs: string[];
   close(): Promise<void>;
 }
 
-/** Starts `http.createServer((req, res) => engine.handle(req, res, ctx))` on 127.0.0.1:0. */
-export async function startTestProxy(config: ProxyConfig, options: Partial<Omit<ProxyEngineOptions, 'config'>> = {}): Promise<TestProxy> {
+/** What a test may set besides the config: env, and the engine's clock, jitter source and logger. */
+export interface TestProxyOptions extends Partial<Pick<ProxyEngineOptions, 'now' | 'random' | 'logger' | 'events'>> {
+  /** Env of the proxy; `HOLYSHEEP_API_KEY` is set to a test key unless given. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one start-proxy harness: writes `config` (a parsed config, or YAML
+ * text) to a temp file and starts the proxy as `main.ts` does — the app
+ * server in front of the real `ProxyEngine` — on 127.0.0.1:0, logs captured.
+ */
+export async function startTestProxy(config: ProxyConfig | string, options: TestProxyOptions = {}): Promise<TestProxy> {
   const { sink, recorded } = recordEvents();
-  const engine = new ProxyEngine({ ...options, config, env: { HOLYSHEEP_API_KEY: 'sk-upstream-test', ...options.env }, events: options.events ?? sink });
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
-    // the transport the app server owns, reduced to what the engine needs: a request id and a matched route
-    const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    const route = matchRoute(req.url);
-    if (!route || route.method !== req.method) {
-      sendOpenAIError(res, 404, 'not_found', `no engine route for ${String(req.method)} ${String(req.url)}`);
-      return;
-    }
-    void engine.handle(req, res, { requestId, receivedAt: performance.now(), client: '127.0.0.1', route });
+  const dir = mkdtempSync(join(tmpdir(), 'proxy-test-'));
+  const configPath = join(dir, 'config.yaml');
+  writeFileSync(configPath, typeof config === 'string' ? config : JSON.stringify(config));
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
+  let engine: ProxyEngine | undefined;
+  let running: RunningProxy;
+  try {
+    running = await startProxy({
+      env: { HOLYSHEEP_API_KEY: 'sk-upstream-test', ...options.env },
+      configPath,
+      host: '127.0.0.1',
+      port: 0,
+      metricsPort: 0,
+      configPollMs: 60_000,
+      logDestination,
+      createEngine: (engineOptions) => (engine = new ProxyEngine({
+        ...engineOptions,
+        now: options.now,
+        random: options.random,
+        logger: options.logger ?? engineOptions.logger,
+        events: combineEvents(engineOptions.events ?? NO_EVENTS, options.events ?? sink),
+      })),
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
-    origin: `http://127.0.0.1:${port}`,
-    engine,
+    origin: running.url,
+    metricsUrl: running.metricsUrl,
+    engine: engine!,
     events: recorded,
+    running,
+    configPath,
+    logs,
     async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await engine.close();
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
