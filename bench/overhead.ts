@@ -1,125 +1,186 @@
 /**
- * Proxy overhead: the same closed-loop load sent straight to a mock upstream
- * and through the proxy, in one run, non-streamed and streamed (TTFB).
- * Latency at concurrency 1; max throughput over a concurrency sweep.
+ * Proxy overhead against references, in one run: the mock straight, nginx
+ * (when installed), the minimal Node pass-through and the proxy with a
+ * production config, all in front of one mock process. Per target: max
+ * throughput with wrk (non-streamed and streamed), latency at a fixed rate
+ * (open loop) and streamed time to first byte at that rate.
  */
 import { PATHS } from '../src/contract';
-import { chatBody, proxyEnv } from './lib/env';
-import { closedLoop, type ClosedLoopResult, type LoadTarget } from './lib/load';
+import { chatBody, PRODUCTION_EXTRA_ENV, proxyEnv } from './lib/env';
+import { closedLoop, openLoop, type LoadTarget } from './lib/load';
 import { startMockProcess } from './lib/mock-process';
-import { startProxyProcess } from './lib/proxy-process';
-import { ratio, round, summarize, type LatencySummary } from './lib/stats';
+import { startNginxProcess } from './lib/nginx-process';
+import { startPassthroughProcess } from './lib/passthrough-process';
+import { cpuTimeMs, startProxyProcess } from './lib/proxy-process';
+import { round, summarize } from './lib/stats';
+import { beforeBundle, TARGETS } from './lib/targets';
+import { maxThroughput, type ThroughputResult } from './lib/wrk';
 
 /** Settings of the overhead phase. */
 export interface OverheadSettings {
-  readonly concurrencies: readonly number[];
-  /** Length of one measured step, per target. */
-  readonly stepMs: number;
+  /** Connections of the max-throughput runs. */
+  readonly connections: number;
+  /** Length of one max-throughput run, per target, kind and round. */
+  readonly throughputMs: number;
+  /** Requests per second of the fixed-rate latency runs. */
+  readonly ratePerSecond: number;
+  /** Length of one fixed-rate run, per target, kind and round. */
+  readonly fixedRateMs: number;
+  /** Every run is repeated this many times, targets interleaved, so drift affects all alike. */
+  readonly rounds: number;
   readonly warmupMs: number;
-  readonly maxRequestsPerStep: number;
+  /** Cap on requests of one closed-loop run (undici fallback and warm-up). */
+  readonly maxRequestsPerRun: number;
 }
 
-/** One concurrency step of one target. */
-export interface OverheadStep {
-  readonly concurrency: number;
-  readonly throughputRps: number;
+/** Latency at the fixed rate, in ms. */
+export interface FixedRateLatency {
+  readonly count: number;
   readonly errors: number;
-  readonly latencyMs: LatencySummary;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
 }
 
-/** Direct vs proxied figures of one request kind. */
-export interface OverheadComparison {
-  readonly kind: 'non-streamed' | 'streamed (TTFB)';
-  readonly direct: readonly OverheadStep[];
-  readonly proxied: readonly OverheadStep[];
-  /** At concurrency 1. */
-  readonly addedLatencyP50Ms: number;
-  readonly addedLatencyP99Ms: number;
-  readonly maxThroughputDirectRps: number;
-  readonly maxThroughputProxiedRps: number;
-  /** proxied / direct max throughput. */
-  readonly throughputRatio: number;
+/** Max throughput of one target and the CPU it used per request meanwhile. */
+export interface TargetThroughput extends ThroughputResult {
+  /** CPU time (user + system) of the target's process per successful request, in µs; NaN without /proc. */
+  readonly cpuUsPerRequest: number;
+}
+
+/** Every figure of one target. */
+export interface TargetFigures {
+  readonly name: string;
+  /** What the target is, e.g. `nginx/1.22.1, 1 worker, keep-alive upstream`. */
+  readonly detail: string;
+  /** Best of the rounds. */
+  readonly throughput: { readonly nonStreamed: TargetThroughput; readonly streamed: TargetThroughput };
+  /** Pooled over the rounds; `streamedTtfb` is time to the first body chunk. */
+  readonly fixedRate: { readonly nonStreamed: FixedRateLatency; readonly streamedTtfb: FixedRateLatency };
 }
 
 /** Result of {@link runOverhead}. */
 export interface OverheadResult {
   readonly settings: OverheadSettings;
-  readonly comparisons: readonly OverheadComparison[];
+  /** Load tool of the max-throughput runs. */
+  readonly tool: 'wrk' | 'undici';
+  /** Targets in table order; nginx only when installed. */
+  readonly targets: readonly TargetFigures[];
 }
 
-/** Default settings: 3 concurrencies × 3 s per target and kind (~40 s). */
+/** Default: 2 rounds × (3 s wrk + 4 s at 500 req/s) per target and kind (~2 minutes with 4 targets). */
 export const OVERHEAD_DEFAULTS: OverheadSettings = {
-  concurrencies: [1, 16, 64],
-  stepMs: 3000,
+  connections: 50,
+  throughputMs: 3000,
+  ratePerSecond: 500,
+  fixedRateMs: 4000,
+  rounds: 2,
   warmupMs: 1000,
-  maxRequestsPerStep: 200_000,
+  maxRequestsPerRun: 200_000,
 };
 
-function step(r: ClosedLoopResult): OverheadStep {
-  const latency = summarize(r.latenciesMs);
-  return {
-    concurrency: r.concurrency,
-    throughputRps: round(r.throughputRps, 1),
-    errors: r.errors,
-    latencyMs: {
-      count: latency.count,
-      p50: round(latency.p50, 3),
-      p90: round(latency.p90, 3),
-      p99: round(latency.p99, 3),
-      max: round(latency.max, 3),
-      mean: round(latency.mean, 3),
-    },
-  };
+interface RunningTarget {
+  readonly name: string;
+  readonly detail: string;
+  readonly origin: string;
+  readonly pid: number;
+  stop(): Promise<void>;
 }
 
-/** Runs the overhead phase with a mock process and a proxy process of its own. */
+function fixedRate(samples: ReadonlyArray<{ latencyMs: number; status: number }>): FixedRateLatency {
+  const ok = samples.filter((s) => s.status >= 200 && s.status < 300);
+  const latency = summarize(ok.map((s) => s.latencyMs));
+  return { count: ok.length, errors: samples.length - ok.length, p50: round(latency.p50, 3), p90: round(latency.p90, 3), p99: round(latency.p99, 3) };
+}
+
+function best(runs: readonly TargetThroughput[]): TargetThroughput {
+  return runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+}
+
+async function startTargets(): Promise<RunningTarget[]> {
+  const started: RunningTarget[] = [];
+  try {
+    const mock = await startMockProcess();
+    const mockOrigin = new URL(mock.url).origin;
+    started.push({ name: TARGETS.direct, detail: 'the mock upstream itself (one Node process)', origin: mockOrigin, pid: mock.pid, stop: () => mock.stop() });
+    const nginx = await startNginxProcess(mockOrigin);
+    if (nginx) started.push({ name: TARGETS.nginx, detail: `${nginx.version}, 1 worker, keep-alive upstream, no buffering`, origin: nginx.url, pid: nginx.pid, stop: () => nginx.stop() });
+    const passthrough = await startPassthroughProcess(mockOrigin);
+    started.push({ name: TARGETS.passthrough, detail: 'node:http + one undici Pool, body buffered, response streamed; bench/targets/minimal-passthrough.ts, bundled, run by plain node', origin: passthrough.url, pid: passthrough.pid, stop: () => passthrough.stop() });
+    const features = 'client keys, rate limit (60M/min), breakers, retry budget, metrics, pricing, a backup upstream, JSON log line per request at info to /dev/null';
+    const before = beforeBundle();
+    if (before) {
+      const old = await startProxyProcess({ env: proxyEnv([mock.url, mock.url], PRODUCTION_EXTRA_ENV), bundle: before.path });
+      started.push({ name: TARGETS.proxyBefore, detail: `${before.label}; same config`, origin: old.url, pid: old.pid, stop: () => old.stop() });
+    }
+    const proxy = await startProxyProcess({ env: proxyEnv([mock.url, mock.url], PRODUCTION_EXTRA_ENV) });
+    started.push({ name: TARGETS.proxy, detail: `the bundle (lib/runtime/ai-failover-proxy.js); ${features}`, origin: proxy.url, pid: proxy.pid, stop: () => proxy.stop() });
+    return started;
+  } catch (error) {
+    for (const t of started.reverse()) await t.stop();
+    throw error;
+  }
+}
+
+/** Runs the overhead phase; every process it starts is stopped by PID at the end. */
 export async function runOverhead(
   settings: OverheadSettings = OVERHEAD_DEFAULTS,
   log: (line: string) => void = console.log,
 ): Promise<OverheadResult> {
-  const mock = await startMockProcess();
-  const proxy = await startProxyProcess({ env: proxyEnv([mock.url]) }).catch(async (error: unknown) => {
-    await mock.stop();
-    throw error;
-  });
+  const targets = await startTargets();
   try {
-    const mockOrigin = new URL(mock.url).origin;
-    const comparisons: OverheadComparison[] = [];
-    for (const stream of [false, true]) {
-      const kind = stream ? 'streamed (TTFB)' : 'non-streamed';
-      const direct: LoadTarget = { origin: mockOrigin, path: PATHS.chatCompletions, body: chatBody(stream), stream };
-      const proxied: LoadTarget = { ...direct, origin: proxy.url };
-      for (const target of [direct, proxied]) {
-        await closedLoop(target, { concurrency: 8, durationMs: settings.warmupMs, maxRequests: settings.maxRequestsPerStep });
+    const request = (origin: string, stream: boolean): LoadTarget => ({ origin, path: PATHS.chatCompletions, body: chatBody(stream, true), stream });
+    for (const t of targets) {
+      for (const stream of [false, true]) {
+        await closedLoop(request(t.origin, stream), { concurrency: 8, durationMs: settings.warmupMs, maxRequests: settings.maxRequestsPerRun });
       }
-      const directSteps: OverheadStep[] = [];
-      const proxiedSteps: OverheadStep[] = [];
-      for (const concurrency of settings.concurrencies) {
-        // alternate direct/proxied at each step so drift affects both alike
-        const d = step(await closedLoop(direct, { concurrency, durationMs: settings.stepMs, maxRequests: settings.maxRequestsPerStep }));
-        const p = step(await closedLoop(proxied, { concurrency, durationMs: settings.stepMs, maxRequests: settings.maxRequestsPerStep }));
-        directSteps.push(d);
-        proxiedSteps.push(p);
-        log(`  ${kind.padEnd(16)} c=${String(concurrency).padStart(3)}  direct ${d.throughputRps.toFixed(0).padStart(6)} rps p50 ${d.latencyMs.p50.toFixed(2)} ms p99 ${d.latencyMs.p99.toFixed(2)} ms | proxied ${p.throughputRps.toFixed(0).padStart(6)} rps p50 ${p.latencyMs.p50.toFixed(2)} ms p99 ${p.latencyMs.p99.toFixed(2)} ms`);
-      }
-      const d1 = directSteps[0];
-      const p1 = proxiedSteps[0];
-      const maxD = Math.max(...directSteps.map((s) => s.throughputRps));
-      const maxP = Math.max(...proxiedSteps.map((s) => s.throughputRps));
-      comparisons.push({
-        kind,
-        direct: directSteps,
-        proxied: proxiedSteps,
-        addedLatencyP50Ms: round(p1.latencyMs.p50 - d1.latencyMs.p50, 3),
-        addedLatencyP99Ms: round(p1.latencyMs.p99 - d1.latencyMs.p99, 3),
-        maxThroughputDirectRps: maxD,
-        maxThroughputProxiedRps: maxP,
-        throughputRatio: ratio(maxP, maxD, 3),
-      });
     }
-    return { settings, comparisons };
+    type Sample = { latencyMs: number; status: number };
+    const throughput = new Map(targets.map((t) => [t.name, { nonStreamed: [] as TargetThroughput[], streamed: [] as TargetThroughput[] }]));
+    const latency = new Map(targets.map((t) => [t.name, { nonStreamed: [] as Sample[], streamedTtfb: [] as Sample[] }]));
+    let tool: 'wrk' | 'undici' = 'wrk';
+    for (let pass = 1; pass <= settings.rounds; pass++) {
+      for (const stream of [false, true]) {
+        for (const t of targets) {
+          const cpuBefore = cpuTimeMs(t.pid);
+          const run = await maxThroughput(request(t.origin, stream), {
+            connections: settings.connections,
+            durationMs: settings.throughputMs,
+            maxRequests: settings.maxRequestsPerRun,
+          });
+          const cpuUsPerRequest = round(((cpuTimeMs(t.pid) - cpuBefore) * 1000) / Math.max(1, run.requests - run.errors), 1);
+          const r = { ...run, cpuUsPerRequest };
+          tool = r.tool;
+          throughput.get(t.name)![stream ? 'streamed' : 'nonStreamed'].push(r);
+          const kind = stream ? 'streamed    ' : 'non-streamed';
+          log(`  round ${pass} ${kind} ${t.name.padEnd(22)} ${String(r.rps).padStart(6)} req/s, ${cpuUsPerRequest.toFixed(0).padStart(4)} µs CPU per request (${r.tool}, errors ${r.errors})`);
+        }
+      }
+      for (const stream of [false, true]) {
+        for (const t of targets) {
+          const samples = await openLoop(request(t.origin, stream), {
+            ratePerSecond: settings.ratePerSecond,
+            durationMs: settings.fixedRateMs,
+            maxRequests: Math.ceil((settings.ratePerSecond * settings.fixedRateMs) / 1000),
+            connections: 64,
+          });
+          latency.get(t.name)![stream ? 'streamedTtfb' : 'nonStreamed'].push(...samples);
+          const f = fixedRate(samples);
+          log(`  round ${pass} ${stream ? 'streamed TTFB' : 'non-streamed '} at ${settings.ratePerSecond}/s ${t.name.padEnd(22)} p50 ${f.p50.toFixed(3)} p90 ${f.p90.toFixed(3)} p99 ${f.p99.toFixed(3)} ms (errors ${f.errors})`);
+        }
+      }
+    }
+    return {
+      settings,
+      tool,
+      targets: targets.map((t) => ({
+        name: t.name,
+        detail: t.detail,
+        throughput: { nonStreamed: best(throughput.get(t.name)!.nonStreamed), streamed: best(throughput.get(t.name)!.streamed) },
+        fixedRate: { nonStreamed: fixedRate(latency.get(t.name)!.nonStreamed), streamedTtfb: fixedRate(latency.get(t.name)!.streamedTtfb) },
+      })),
+    };
   } finally {
-    await proxy.stop();
-    await mock.stop();
+    for (const t of [...targets].reverse()) await t.stop();
   }
 }

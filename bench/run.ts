@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: proxy overhead, failover timeline and memory, all on
+ * `npm run bench`: the proxy against its references (direct, nginx, the
+ * minimal Node pass-through), failover timeline and memory, all on
  * 127.0.0.1 against the project's mock upstreams. Writes bench/results/*.json,
  * bench/results/failover-timeline.svg and BENCHMARKS.md.
  *
  * `tsx bench/run.ts [overhead] [failover] [memory]` runs only those phases;
  * the others are read from their last results file for BENCHMARKS.md.
+ * `BENCH_BEFORE_BUNDLE=<file>` (and `BENCH_BEFORE_LABEL`) measures an
+ * earlier build of the proxy beside the current one, in the same run.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,14 +16,18 @@ import { runFailover, type FailoverResult } from './failover';
 import { machineInfo } from './lib/machine';
 import { bundlePath, PACKAGE_ROOT } from './lib/proxy-process';
 import { renderReport } from './lib/report';
+import { targetHeader, targetRows, textTable } from './lib/report-overhead';
 import { timelineSvg } from './lib/svg-timeline';
 import { runMemory, type MemoryResult } from './memory';
 import { runOverhead, type OverheadResult } from './overhead';
+import type { ProfileResult } from './profile';
 
 const PHASES = ['overhead', 'failover', 'memory'] as const;
 type Phase = (typeof PHASES)[number];
 
 const RESULTS_DIR = join(PACKAGE_ROOT, 'bench', 'results');
+
+const FINDINGS = join(PACKAGE_ROOT, 'bench', 'profile-findings.md');
 
 function writeJson(name: string, value: unknown): void {
   writeFileSync(join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
@@ -48,19 +55,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
-  console.log(`machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
+  console.log(`machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}, load average ${machine.loadAverage?.join(' / ') ?? 'n/a'}`);
 
   let overhead = readJson<OverheadResult>('overhead');
   let failover = readJson<FailoverResult>('failover');
   let memory = readJson<MemoryResult>('memory');
 
   if (phases.includes('overhead')) {
-    console.log('\n== proxy overhead (direct vs proxied, closed loop)');
+    console.log('\n== the proxy against its references (wrk max throughput, fixed-rate latency)');
     overhead = await runOverhead();
     writeJson('overhead', overhead);
-    for (const c of overhead.comparisons) {
-      console.log(`  ${c.kind}: added latency p50 ${c.addedLatencyP50Ms} ms, p99 ${c.addedLatencyP99Ms} ms; max throughput direct ${c.maxThroughputDirectRps} req/s, proxied ${c.maxThroughputProxiedRps} req/s (${c.throughputRatio}×)`);
-    }
+    console.log(`\n${textTable(targetHeader(overhead), targetRows(overhead))}`);
   }
   if (phases.includes('failover')) {
     console.log('\n== failover timeline (open loop)');
@@ -81,14 +86,24 @@ async function main(): Promise<void> {
     console.log('\n== memory (RSS of the proxy process)');
     memory = await runMemory();
     writeJson('memory', memory);
-    console.log(`  idle ${memory.idleRssMiB} MiB, ${memory.streamsWithHeaders} streams ${memory.loadedRssMiB} MiB (${memory.rssRatio}×, ${memory.perStreamKiB} KiB per stream)`);
   }
 
   const durationSeconds = (performance.now() - started) / 1000;
   writeJson('machine', { ...machine, startedAt, durationSeconds: Math.round(durationSeconds), phases });
   if (overhead && failover && memory) {
     const command = phases.length === PHASES.length ? 'npm run bench' : `npm run bench -- ${phases.join(' ')}`;
-    writeFileSync(join(PACKAGE_ROOT, 'BENCHMARKS.md'), renderReport({ startedAt, durationSeconds, command: 'npm run bench', machine, overhead, failover, memory }));
+    writeFileSync(join(PACKAGE_ROOT, 'BENCHMARKS.md'), renderReport({
+      startedAt,
+      durationSeconds,
+      command: 'npm run bench',
+      machine,
+      overhead,
+      failover,
+      memory,
+      profile: readJson<ProfileResult>('profile'),
+      profileBefore: readJson<ProfileResult>('profile-before'),
+      findings: existsSync(FINDINGS) ? readFileSync(FINDINGS, 'utf8') : undefined,
+    }));
     console.log(`\nwrote BENCHMARKS.md and bench/results/ in ${durationSeconds.toFixed(0)} s${command === 'npm run bench' ? '' : ` (phases run now: ${phases.join(', ')})`}`);
   } else {
     console.log(`\nwrote bench/results/ in ${durationSeconds.toFixed(0)} s; BENCHMARKS.md needs results of every phase`);

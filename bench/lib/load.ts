@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { BENCH_CLIENT_KEY } from './env';
 import { HEADERS } from '../../src/contract';
 
 /** One request shape of a run. */
@@ -38,7 +39,7 @@ export async function sendOnce(pool: Pool, target: LoadTarget, signal?: AbortSig
     const res = await pool.request({
       method: 'POST',
       path: target.path,
-      headers: { 'content-type': 'application/json', 'authorization': 'Bearer bench-client-key' },
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${BENCH_CLIENT_KEY}` },
       body: target.body,
       signal,
     });

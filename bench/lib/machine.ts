@@ -1,5 +1,5 @@
 /** The machine a benchmark ran on, as BENCHMARKS.md shows it. */
-import { cpus, totalmem, platform, release, arch } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 /** CPU, memory, OS and Node version. */
 export interface MachineInfo {
@@ -8,9 +8,11 @@ export interface MachineInfo {
   readonly totalMemoryGiB: number;
   readonly os: string;
   readonly node: string;
+  /** 1, 5 and 15 minute load averages when the run started (others' work on the machine shows here). */
+  readonly loadAverage?: readonly number[];
 }
 
-/** Reads the current machine (`os.cpus()`, `os.totalmem()`, `process.version`). */
+/** Reads the current machine (`os.cpus()`, `os.totalmem()`, `process.version`, `os.loadavg()`). */
 export function machineInfo(): MachineInfo {
   const list = cpus();
   return {
@@ -19,5 +21,6 @@ export function machineInfo(): MachineInfo {
     totalMemoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     os: `${platform()} ${release()} ${arch()}`,
     node: process.version,
+    loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
   };
 }

@@ -20,6 +20,10 @@ export interface ProxyProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   /** How long to wait for `/health/ready`, in ms. @default 10000 */
   readonly readyTimeoutMs?: number;
+  /** Node options before the bundle, e.g. `--cpu-prof`. @default [] */
+  readonly nodeArgs?: readonly string[];
+  /** Bundle to run. @default bundlePath() */
+  readonly bundle?: string;
 }
 
 /** A running proxy child process. */
@@ -59,6 +63,19 @@ export function rssOf(pid: number): number {
   return kb * 1024;
 }
 
+/**
+ * CPU time (user + system) a process used so far, in ms, from Linux
+ * /proc/<pid>/stat (clock ticks of 10 ms); NaN where /proc is absent.
+ */
+export function cpuTimeMs(pid: number, ticksPerSecond = 100): number {
+  const path = `/proc/${pid}/stat`;
+  if (!existsSync(path)) return Number.NaN;
+  const stat = readFileSync(path, 'utf8');
+  // the command name (field 2) may hold spaces: fields are counted after its closing parenthesis
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
 /** Path of the bundled proxy; throws naming the path when it was not built. */
 export function bundlePath(): string {
   const path = join(PACKAGE_ROOT, RUNTIME_BUNDLE.packagePath);
@@ -76,7 +93,7 @@ export function bundlePath(): string {
 export async function startProxyProcess(options: ProxyProcessOptions): Promise<ProxyProcess> {
   const port = await freePort();
   const metricsPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [bundlePath()], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle ?? bundlePath()], {
     env: { PATH: process.env.PATH ?? '', ...options.env, [ENV.port]: String(port), [ENV.metricsPort]: String(metricsPort) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,11 +1,18 @@
 /**
- * Renders BENCHMARKS.md from the results of one `npm run bench`. Pure: takes
- * the result objects, returns markdown.
+ * Renders BENCHMARKS.md from the results of one `npm run bench` (plus the
+ * baseline run and the profiles when present). Pure: takes the result
+ * objects, returns markdown.
  */
 import type { FailoverResult } from '../failover';
 import type { MachineInfo } from './machine';
 import type { MemoryResult } from '../memory';
 import type { OverheadResult } from '../overhead';
+import type { ProfileResult } from '../profile';
+import type { TimeRow } from './cpu-profile';
+import { beforeAfterRows, fmt, goalRows, table, targetHeader, targetRows } from './report-overhead';
+import { TARGETS } from './targets';
+
+export { fmt, table } from './report-overhead';
 
 /** Everything one run produced. */
 export interface BenchReport {
@@ -16,64 +23,91 @@ export interface BenchReport {
   readonly overhead: OverheadResult;
   readonly failover: FailoverResult;
   readonly memory: MemoryResult;
+  /** The last `tsx bench/profile.ts` of the current code. */
+  readonly profile?: ProfileResult;
+  /** The last `tsx bench/profile.ts --before` (an earlier build). */
+  readonly profileBefore?: ProfileResult;
+  /** Hand-written findings of the profile (bench/profile-findings.md), included as they are. */
+  readonly findings?: string;
 }
 
-/** Formats a number for a table (fixed decimals; "n/a" for NaN/null). */
-export function fmt(value: number | null | undefined, digits = 2): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
-}
-
-/** A markdown table from a header row and body rows. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+function profileTable(after: readonly TimeRow[] | undefined, before: readonly TimeRow[] | undefined, top: number, label: string): string {
+  const main = after ?? before ?? [];
+  const other = after ? before : undefined;
+  const header = other ? [label, 'share of busy CPU', 'before'] : [label, 'share of busy CPU'];
+  return table(header, main.slice(0, top).map((row) => {
+    const cells = [`\`${row.name}\``, `${fmt(row.percent, 1)} %`];
+    if (other) {
+      const was = other.find((o) => o.name === row.name);
+      cells.push(was ? `${fmt(was.percent, 1)} %` : '—');
+    }
+    return cells;
+  }));
 }
 
 /** The whole BENCHMARKS.md. */
 export function renderReport(r: BenchReport): string {
   const m = r.machine;
+  const o = r.overhead;
   const out: string[] = [];
   out.push('# Benchmarks');
   out.push('');
-  out.push(`Measured by \`${r.command}\` on ${r.startedAt} (${fmt(r.durationSeconds, 0)} s). Every figure is compared with a baseline measured **in the same run** on the same machine; absolute numbers depend on the machine, the ratios much less. Raw results: [\`bench/results/\`](bench/results/).`);
+  out.push(`Measured by \`${r.command}\` on ${r.startedAt} (${fmt(r.durationSeconds, 0)} s). Every figure is compared with references measured **in the same run** on the same machine; absolute numbers depend on the machine and on what else runs on it, the ratios much less. Raw results: [\`bench/results/\`](bench/results/).`);
   out.push('');
   out.push(table(['machine', ''], [
     ['CPU', `${m.cpuCount} × ${m.cpuModel}`],
     ['memory', `${fmt(m.totalMemoryGiB, 1)} GiB`],
     ['OS', m.os],
     ['Node.js', m.node],
+    ...(m.loadAverage ? [['load average at the start (1 / 5 / 15 min)', m.loadAverage.map((v) => fmt(v)).join(' / ')]] : []),
   ]));
   out.push('');
-  out.push('Setup: everything on 127.0.0.1. The proxy runs as its own process from the bundle (`node lib/runtime/ai-failover-proxy.js`, env interface of the seed, rate limit off, JSON request logs at `info` to /dev/null); the load generator is undici (`Pool.request`) in the bench process; upstreams are the project\'s fault-injecting mock (`runtime/mock/mock-upstream.ts`), which answers at once. The proxy\'s figures are therefore its own cost, not a model\'s.');
+  out.push('Setup: everything on 127.0.0.1, each target in its own process in front of one mock upstream process (`runtime/mock/mock-upstream.ts`, which answers at once), so the figures are each target\'s own cost, not a model\'s. Streamed requests ask for the usage chunk (`stream_options.include_usage`), as the proxy does on its own, so every target gets the same bytes from the mock.');
   out.push('');
 
-  out.push('## Proxy overhead');
+  out.push('## The proxy against its references');
   out.push('');
-  out.push(`The same closed-loop load straight to a mock upstream (its own process) and through the proxy, alternating at each step; latency at concurrency 1, max throughput over concurrencies ${r.overhead.settings.concurrencies.join(', ')} (${fmt(r.overhead.settings.stepMs / 1000, 0)} s each). Streamed latency is time to first byte of the body.`);
+  out.push('Targets:');
   out.push('');
-  out.push(table(['request', 'direct p50 / p99 (ms)', 'proxied p50 / p99 (ms)', 'added p50 / p99 (ms)', 'max throughput direct (req/s)', 'max throughput proxied (req/s)', 'proxied / direct'], r.overhead.comparisons.map((c) => [
-    c.kind,
-    `${fmt(c.direct[0].latencyMs.p50)} / ${fmt(c.direct[0].latencyMs.p99)}`,
-    `${fmt(c.proxied[0].latencyMs.p50)} / ${fmt(c.proxied[0].latencyMs.p99)}`,
-    `${fmt(c.addedLatencyP50Ms)} / ${fmt(c.addedLatencyP99Ms)}`,
-    fmt(c.maxThroughputDirectRps, 0),
-    fmt(c.maxThroughputProxiedRps, 0),
-    `${fmt(c.throughputRatio)}×`,
-  ])));
+  for (const t of o.targets) out.push(`- **${t.name}**: ${t.detail}.`);
   out.push('');
-  out.push('<details><summary>Every concurrency step</summary>');
+  out.push(`Max throughput: ${o.tool === 'wrk' ? 'wrk' : 'the undici closed loop (wrk is not installed)'}, ${o.settings.connections} connections, ${fmt(o.settings.throughputMs / 1000, 0)} s per run, best of ${o.settings.rounds} rounds (targets interleaved); a streamed request counts when its stream ended. CPU per request is the target process's user + system time during that run (/proc) over the requests it answered. Latency: an open loop at a fixed ${o.settings.ratePerSecond} req/s (sent on schedule whatever the answers, so slow answers cannot hide), ${fmt(o.settings.fixedRateMs / 1000, 0)} s per target, kind and round, pooled over the rounds; "added" is over direct. Streamed TTFB is the time to the first body chunk at the same rate.`);
   out.push('');
-  const stepRows: string[][] = [];
-  for (const c of r.overhead.comparisons) {
-    c.direct.forEach((d, i) => {
-      const p = c.proxied[i];
-      stepRows.push([c.kind, String(d.concurrency), fmt(d.throughputRps, 0), fmt(p.throughputRps, 0), `${fmt(d.latencyMs.p50)} / ${fmt(d.latencyMs.p99)}`, `${fmt(p.latencyMs.p50)} / ${fmt(p.latencyMs.p99)}`, String(d.errors + p.errors)]);
-    });
+  out.push(table(targetHeader(o), targetRows(o)));
+  out.push('');
+  out.push('### Goals');
+  out.push('');
+  out.push('Relative to the minimal pass-through of the same run (the cost floor of a Node.js proxy), with the proxy\'s production features on.');
+  out.push('');
+  out.push(table(['goal', 'measured', 'holds'], goalRows(o, r.memory)));
+  out.push('');
+  const beforeAfter = beforeAfterRows(o, r.memory, { before: r.profileBefore, after: r.profile });
+  if (beforeAfter) {
+    out.push('### Before and after');
+    out.push('');
+    out.push(`Before: ${o.targets.find((t) => t.name === TARGETS.proxyBefore)?.detail ?? 'an earlier build'}, measured in this same run beside the current build (\`BENCH_BEFORE_BUNDLE\`), so both met the same machine load.`);
+    out.push('');
+    out.push(table(['figure', 'before', 'after'], beforeAfter));
+    out.push('');
   }
-  out.push(table(['request', 'concurrency', 'direct req/s', 'proxied req/s', 'direct p50 / p99 (ms)', 'proxied p50 / p99 (ms)', 'errors'], stepRows));
-  out.push('');
-  out.push('</details>');
-  out.push('');
+  const before = r.profileBefore;
+  if (r.profile || before) {
+    const p = r.profile ?? before!;
+    out.push('## Where the proxy\'s CPU goes');
+    out.push('');
+    out.push(`\`tsx bench/profile.ts\`: the proxy built unminified and run with \`node --cpu-prof\` under wrk (${p.settings.connections} connections, ${fmt(p.settings.durationMs / 1000, 0)} s non-streamed then ${fmt(p.settings.durationMs / 1000, 0)} s streamed), production config. ${p.requests} requests, ${fmt(p.cpuUsPerRequest, 0)} µs of CPU per request under the profiler${r.profile && before ? ` (before: ${fmt(before.cpuUsPerRequest, 0)} µs)` : ''}. Shares are of the process's busy (non-idle) time; "(native)" is mostly the socket writes (\`writev\`) and the kernel's loopback work they carry.`);
+    out.push('');
+    out.push(profileTable(r.profile?.summary.selfByFunction, before?.summary.selfByFunction, 20, 'self time by function'));
+    out.push('');
+    out.push(profileTable(r.profile?.summary.inclusiveByOwnFunction, before?.summary.inclusiveByOwnFunction, 15, 'inclusive time of the proxy\'s own functions'));
+    out.push('');
+    out.push(profileTable(r.profile?.summary.inclusiveByModule, before?.summary.inclusiveByModule, 20, 'inclusive time by module (a sample counts once per module on its stack)'));
+    out.push('');
+  }
+  if (r.findings) {
+    out.push(r.findings.trim());
+    out.push('');
+  }
 
   const f = r.failover;
   out.push('## Failover');
@@ -99,19 +133,20 @@ export function renderReport(r: BenchReport): string {
   const mem = r.memory;
   out.push('## Memory');
   out.push('');
-  out.push(`RSS of the proxy process idle (after a short warm-up) and with ${mem.settings.streams.toLocaleString('en-US')} concurrent open streams (mock waits ${fmt(mem.settings.chunkDelayMs / 1000, 0)} s between chunks), same process, same run.`);
+  out.push(`RSS of each process idle (after a short warm-up) and with ${mem.settings.streams.toLocaleString('en-US')} concurrent open streams (mock waits ${fmt(mem.settings.chunkDelayMs / 1000, 0)} s between chunks), same process, same run.`);
   out.push('');
-  out.push(table(['idle RSS (MiB)', `RSS with ${mem.settings.streams} streams (MiB)`, 'loaded / idle', 'per stream (KiB)', 'streams open (client / proxy)'], [[
-    fmt(mem.idleRssMiB, 1), fmt(mem.loadedRssMiB, 1), `${fmt(mem.rssRatio)}×`, fmt(mem.perStreamKiB, 1), `${mem.streamsWithHeaders} / ${mem.openStreamsSeen}`,
-  ]]));
+  out.push(table(['target', 'idle RSS (MiB)', `RSS with ${mem.settings.streams} streams (MiB)`, 'loaded / idle', 'per stream (KiB)', 'streams open (client / target)'], mem.targets.map((t) => [
+    t.name, fmt(t.idleRssMiB, 1), fmt(t.loadedRssMiB, 1), `${fmt(t.rssRatio)}×`, fmt(t.perStreamKiB, 1), `${t.streamsWithHeaders} / ${t.openStreamsSeen ?? 'n/a'}`,
+  ])));
   out.push('');
   out.push('## Reproduce');
   out.push('');
   out.push('```sh');
   out.push(r.command);
+  out.push('npx tsx bench/profile.ts   # the CPU profile');
   out.push('```');
   out.push('');
-  out.push('It bundles the runtime, runs the three phases (each bounded by a fixed duration and a request cap; about 2 minutes in all), writes `bench/results/*.json` and `bench/results/failover-timeline.svg`, and rewrites this file. Benchmarks never run in `npm test`.');
+  out.push('`npm run bench` bundles the runtime, runs the three phases (each bounded by a fixed duration and a request cap; a few minutes in all), writes `bench/results/*.json` and `bench/results/failover-timeline.svg`, and rewrites this file; nginx is measured when installed (on PATH or /usr/sbin), wrk is used when installed (else an undici closed loop). `BENCH_BEFORE_BUNDLE=<file> BENCH_BEFORE_LABEL=<text>` measures an earlier build of the proxy beside the current one (the before/after table); `tsx bench/profile.ts --before --source <dir>` profiles the runtime of an earlier source tree (e.g. a \`git archive\` export). Benchmarks never run in `npm test`.');
   out.push('');
   return out.join('\n');
 }

@@ -2,24 +2,31 @@ import { describe, expect, it } from 'vitest';
 import type { FailoverResult } from '../../bench/failover';
 import { fmt, renderReport, table, type BenchReport } from '../../bench/lib/report';
 import type { MemoryResult } from '../../bench/memory';
-import type { OverheadResult, OverheadStep } from '../../bench/overhead';
+import type { OverheadResult, TargetFigures } from '../../bench/overhead';
 
-const step = (concurrency: number, rps: number, p50: number, p99: number): OverheadStep => ({
-  concurrency, throughputRps: rps, errors: 0, latencyMs: { count: 100, p50, p90: p99, p99, max: p99, mean: p50 },
+/** A target with the given max throughput (req/s) and fixed-rate p50 / p99 (ms). */
+const target = (name: string, rps: number, p50: number, p99: number, ttfbP50 = p50): TargetFigures => ({
+  name,
+  detail: `${name} detail`,
+  throughput: {
+    nonStreamed: { tool: 'wrk', rps, requests: rps * 3, errors: 0, latencyMs: { p50: 1, p99: 2 }, cpuUsPerRequest: 1_000_000 / rps },
+    streamed: { tool: 'wrk', rps: rps / 2, requests: rps, errors: 0, latencyMs: { p50: 2, p99: 4 }, cpuUsPerRequest: 2_000_000 / rps },
+  },
+  fixedRate: {
+    nonStreamed: { count: 2000, errors: 0, p50, p90: p50 * 2, p99 },
+    streamedTtfb: { count: 2000, errors: 0, p50: ttfbP50, p90: p99, p99 },
+  },
 });
 
 const overhead: OverheadResult = {
-  settings: { concurrencies: [1, 16], stepMs: 3000, warmupMs: 1000, maxRequestsPerStep: 1000 },
-  comparisons: [{
-    kind: 'non-streamed',
-    direct: [step(1, 10_000, 0.1, 0.2), step(16, 40_000, 0.3, 1)],
-    proxied: [step(1, 3000, 0.3, 1.2), step(16, 8000, 2, 6)],
-    addedLatencyP50Ms: 0.2,
-    addedLatencyP99Ms: 1,
-    maxThroughputDirectRps: 40_000,
-    maxThroughputProxiedRps: 8000,
-    throughputRatio: 0.2,
-  }],
+  settings: { connections: 50, throughputMs: 3000, ratePerSecond: 500, fixedRateMs: 4000, rounds: 2, warmupMs: 1000, maxRequestsPerRun: 1000 },
+  tool: 'wrk',
+  targets: [
+    target('direct (mock)', 20_000, 0.2, 0.5),
+    target('nginx', 16_000, 0.4, 0.9),
+    target('minimal pass-through', 10_000, 0.5, 1.5),
+    target('proxy', 8000, 0.55, 3, 0.7),
+  ],
 };
 
 const failover: FailoverResult = {
@@ -37,13 +44,11 @@ const failover: FailoverResult = {
 };
 
 const memory: MemoryResult = {
-  settings: { streams: 1000, chunkDelayMs: 2000, openTimeoutMs: 15_000 },
-  idleRssMiB: 90,
-  loadedRssMiB: 135,
-  openStreamsSeen: 1000,
-  streamsWithHeaders: 1000,
-  rssRatio: 1.5,
-  perStreamKiB: 46.1,
+  settings: { streams: 1000, chunkDelayMs: 2000, openTimeoutMs: 15_000, maxConnections: 1024 },
+  targets: [
+    { name: 'minimal pass-through', idleRssMiB: 50, loadedRssMiB: 70, openStreamsSeen: null, streamsWithHeaders: 1000, rssRatio: 1.4, perStreamKiB: 20.5 },
+    { name: 'proxy', idleRssMiB: 90, loadedRssMiB: 135, openStreamsSeen: 1000, streamsWithHeaders: 1000, rssRatio: 1.5, perStreamKiB: 46.1 },
+  ],
 };
 
 const report: BenchReport = {
@@ -63,12 +68,43 @@ describe('renderReport', () => {
     // THEN
     expect(md).toContain('| CPU | 2 × Test CPU |');
     expect(md).toContain('| Node.js | v20.19.0 |');
-    expect(md).toContain('```sh\nnpm run bench\n```');
-    expect(md).toContain('| non-streamed | 0.10 / 0.20 | 0.30 / 1.20 | 0.20 / 1.00 | 40000 | 8000 | 0.20× |');
+    expect(md).toContain('```sh\nnpm run bench\n');
     expect(md).toContain('| primary 503 | 5–10 | 500 | 0 | 500 | 0 | 4.00 | 2.0× | 9 |');
     expect(md).toContain('**0 client-visible errors**');
     expect(md).toContain('![failover timeline](bench/results/failover-timeline.svg)');
-    expect(md).toContain('| 90.0 | 135.0 | 1.50× | 46.1 | 1000 / 1000 |');
+    expect(md).toContain('| proxy | 90.0 | 135.0 | 1.50× | 46.1 | 1000 / 1000 |');
+    expect(md).toContain('| minimal pass-through | 50.0 | 70.0 | 1.40× | 20.5 | 1000 / n/a |');
+  });
+
+  it('gives every target its throughput relative to the pass-through and nginx, and its latency added over direct', () => {
+    // WHEN
+    const md = renderReport(report);
+    // THEN 8000 / 10000 = 0.80, 8000 / 16000 = 0.50; p50 0.55 − 0.2 = +0.35, p99 3 − 0.5 = +2.50; TTFB 0.7 − 0.2
+    expect(md).toContain('| proxy | 8000 | 0.80× / 0.50× | 4000 | 0.80× / 0.50× | 125 / 250 | 0.55 / 1.10 / 3.00 | +0.35 / +2.50 | 0.70 / 3.00 | +0.50 |');
+    expect(md).toContain('| direct (mock) | 20000 | 2.00× / 1.25× | 10000 | 2.00× / 1.25× | 50 / 100 | 0.20 / 0.40 / 0.50 | — | 0.20 / 0.50 | — |');
+  });
+
+  it('marks each goal as held or not, against the pass-through of the same run', () => {
+    // WHEN
+    const md = renderReport(report);
+    // THEN throughput 0.80× holds; p99 +1.50 ms over the pass-through does not; 135 MiB does not
+    expect(md).toContain('| max throughput non-streamed ≥ 0.75× the pass-through | 0.80× | yes |');
+    expect(md).toContain('| latency at 500 req/s, p50 within 0.1 ms of the pass-through\'s | +0.05 ms | yes |');
+    expect(md).toContain('| latency at 500 req/s, p99 within 1 ms of the pass-through\'s | +1.50 ms | **no** |');
+    expect(md).toContain('| streamed time to first byte at 500 req/s, p50 within 0.1 ms of the pass-through\'s | +0.20 ms | **no** |');
+    expect(md).toContain('| RSS with 1000 open streams ≤ 100 MiB | 135.0 MiB | **no** |');
+  });
+
+  it('shows the earlier build measured in the same run as the before of each goal, and leaves the section out without one', () => {
+    // GIVEN the same run with an earlier build that did 4000 req/s
+    const withBefore = { ...overhead, targets: [...overhead.targets.slice(0, 3), { ...target('proxy (before)', 4000, 0.9, 4), detail: 'commit abc1234' }, overhead.targets[3]] };
+    // WHEN
+    const md = renderReport({ ...report, overhead: withBefore });
+    // THEN
+    expect(md).toContain('Before: commit abc1234, measured in this same run');
+    expect(md).toContain('| max throughput non-streamed ≥ 0.75× the pass-through | 0.40× | 0.80× |');
+    expect(md).toContain('| max throughput non-streamed / streamed (req/s) | 4000 / 2000 | 8000 / 4000 |');
+    expect(renderReport(report)).not.toContain('### Before and after');
   });
 });
 
