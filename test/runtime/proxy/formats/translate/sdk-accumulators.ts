@@ -32,8 +32,8 @@ export async function openAISdkCompletion(events: readonly SseEvent[]): Promise<
  * Runs an upstream SSE text through the scanner (in the given pieces) and a
  * stream translator, as the relay does, and returns the client events.
  */
-export function translateWire(translator: StreamTranslator, pieces: readonly string[]): SseEvent[] {
-  const scanner = new SseScanner(1 << 20);
+export function translateWire(translator: StreamTranslator, pieces: readonly (string | Buffer)[]): SseEvent[] {
+  const scanner = new SseScanner(1_048_576);
   const out: SseEvent[] = [];
   for (const piece of pieces) {
     for (const event of scanner.push(piece)) out.push(...translator.push(event, eventJson(event)));
@@ -44,9 +44,9 @@ export function translateWire(translator: StreamTranslator, pieces: readonly str
   return out;
 }
 
-/** An SSE text cut in two at `at` (a byte boundary in the middle of anything: a line, a JSON string, a terminator). */
-export function cutAt(text: string, at: number): string[] {
-  return [text.slice(0, at), text.slice(at)];
+/** An SSE text's bytes cut in two at byte `at` (in the middle of anything: a line, a JSON string, a UTF-8 character, a terminator). */
+export function cutAt(bytes: Buffer, at: number): Buffer[] {
+  return [bytes.subarray(0, at), bytes.subarray(at)];
 }
 
 /** Wire text of events as an upstream sends them. */
