@@ -161,25 +161,22 @@ describe('ProxyMetrics', () => {
     expect(names.filter((n) => n !== METRICS.httpRequestsTotal && !n!.startsWith('ai_failover_'))).toEqual([]);
   });
 
-  it('is renamed to http_requests_per_second by the one prometheus-adapter rule (the construct\'s)', async () => {
-    // GIVEN the runtime's real request counter, and the adapter rule synthesized by the construct
+  it('is exposed to the HPA as http_requests_per_second through the construct\'s prometheus-adapter rule', async () => {
+    // GIVEN the counters the runtime really exposes after a request, and the adapter rule the construct synthesizes
     const metrics = new ProxyMetrics(config);
     metrics.requestFinished(finished({}));
     const counters = [...(await metrics.render()).body.matchAll(/^# TYPE (\S+) counter$/gm)].map((m) => m[1]!);
-    const counter = counters.find((name) => name === METRICS.httpRequestsTotal);
-    expect(counter).toBeDefined();
     const chart = Testing.chart();
-    const construct = new PrometheusAdapterRule(chart, 'Rule');
+    new PrometheusAdapterRule(chart, 'Rule');
     const configMap = Testing.synth(chart).find((m) => m.kind === 'ConfigMap') as { data: Record<string, string> };
     type AdapterConfig = { rules: Array<{ seriesQuery: string; name: { matches: string; as: string } }> };
     const rule = (parseYaml(configMap.data[PrometheusAdapterRule.CONFIG_KEY]!) as AdapterConfig).rules[0]!;
-    // WHEN the rule's rename is applied to the counter's name (Go's ${1} is JS's $1)
-    const renamed = counter!.replace(new RegExp(rule.name.matches), rule.name.as.replace('${1}', '$1'));
-    // THEN it yields the HPA's metric, from a series query on that counter
-    expect(renamed).toBe(METRICS.hpaRequestsPerSecond);
-    expect(rule.name).toEqual({ matches: PrometheusAdapterRule.NAME_MATCHES, as: PrometheusAdapterRule.NAME_AS });
-    expect(rule.seriesQuery).toBe(construct.seriesQuery);
-    expect(rule.seriesQuery.startsWith(`${counter}{`)).toBe(true);
+    // WHEN the rule's series query and rename are applied (Go's ${1} is JS's $1)
+    const queried = rule.seriesQuery.slice(0, rule.seriesQuery.indexOf('{'));
+    const renamed = queried.replace(new RegExp(rule.name.matches), rule.name.as.replace('${1}', '$1'));
+    // THEN the query selects a counter the runtime exposes, and the HPA sees it as the metric its spec names
+    expect(counters).toContain(queried);
+    expect(renamed).toBe('http_requests_per_second');
   });
 });
 
