@@ -16,6 +16,26 @@ export interface CircuitBreakerOptions {
   readonly halfOpenMaxCalls: number;
   /** [0, 1) source for jitter of the open time (±10 %). */
   readonly random: () => number;
+  /**
+   * Asked before each half-open probe (shared state: a fleet-wide probe
+   * lease); without one, or while it is not active, the breaker decides alone.
+   */
+  readonly probeGate?: ProbeGate;
+}
+
+/**
+ * Bounds half-open probes beyond this breaker (across replicas). Never
+ * waits: a lease is held already, or the probe is refused for now.
+ */
+export interface ProbeGate {
+  /** False while the gate cannot be consulted (Redis away): the breaker decides alone. */
+  readonly active: boolean;
+  /** A lease for one probe, or undefined: the call is refused and the breaker stays as it is. */
+  takeProbeLease(): string | undefined;
+  /** A leased probe succeeded. */
+  probeSucceeded(lease: string): void;
+  /** A leased probe ended without a success (failure, no verdict, or superseded). */
+  probeReleased(lease: string): void;
 }
 
 /** The timings a config reload may change. */
@@ -27,6 +47,8 @@ export interface BreakerPermit {
   readonly probe: boolean;
   /** Generation of the breaker when acquired (stale permits are ignored). */
   readonly generation: number;
+  /** The probe's lease from the {@link ProbeGate}, when one was needed. */
+  readonly lease?: string;
 }
 
 /** A state change, as `onStateChange` listeners receive it. */
@@ -174,20 +196,24 @@ export class CircuitBreaker {
   /** Asks to make one call; null when the breaker refuses (costs no attempt). */
   public tryAcquire(now: number): BreakerPermit | null {
     if (this.isolated) return null;
-    if (this.current === 'open') {
-      if (now < this.openUntilMs) return null;
-      this.transition('half_open');
-    }
-    if (this.current === 'half_open') {
-      if (this.probesInFlight >= this.options.halfOpenMaxCalls) return null;
+    if (this.current === 'open' && now < this.openUntilMs) return null;
+    if (this.current !== 'closed') {
+      if (this.current === 'half_open' && this.probesInFlight >= this.options.halfOpenMaxCalls) return null;
+      const lease = this.leaseProbe();
+      if (lease === null) return null;
+      if (this.current === 'open') this.transition('half_open');
       this.probesInFlight += 1;
-      return { probe: true, generation: this.generation };
+      return lease === undefined ? { probe: true, generation: this.generation } : { probe: true, generation: this.generation, lease };
     }
     return { probe: false, generation: this.generation };
   }
 
   /** Records a successful call. */
   public onSuccess(now: number, permit: BreakerPermit): void {
+    if (permit.lease !== undefined) {
+      if (permit.generation === this.generation) this.options.probeGate?.probeSucceeded(permit.lease);
+      else this.options.probeGate?.probeReleased(permit.lease);
+    }
     if (!this.release(permit)) return;
     if (this.current === 'half_open' && permit.probe) {
       this.probeSuccesses += 1;
@@ -202,6 +228,7 @@ export class CircuitBreaker {
    * `openForMs` (e.g. a 429's Retry-After) opens the breaker for that long at once.
    */
   public onFailure(now: number, permit: BreakerPermit, openForMs?: number): void {
+    if (permit.lease !== undefined) this.options.probeGate?.probeReleased(permit.lease);
     if (!this.release(permit)) return;
     if (this.current === 'half_open' && permit.probe) {
       this.nextOpenMs = Math.min(this.options.maxRecoveryTimeoutMs, this.nextOpenMs * this.options.openBackoffMultiplier);
@@ -214,6 +241,7 @@ export class CircuitBreaker {
 
   /** Gives a permit back without a verdict (client error, client abort). */
   public onNeutral(permit: BreakerPermit): void {
+    if (permit.lease !== undefined) this.options.probeGate?.probeReleased(permit.lease);
     this.release(permit);
   }
 
@@ -225,6 +253,13 @@ export class CircuitBreaker {
     } else if (this.current === 'half_open') {
       this.close(now);
     }
+  }
+
+  /** A probe's lease: undefined when no gate applies, null when the gate refuses for now. */
+  private leaseProbe(): string | undefined | null {
+    const gate = this.options.probeGate;
+    if (!gate?.active) return undefined;
+    return gate.takeProbeLease() ?? null;
   }
 
   private release(permit: BreakerPermit): boolean {

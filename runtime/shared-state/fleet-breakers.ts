@@ -1,33 +1,9 @@
+import type { CircuitBreaker, Disposable, ProbeGate } from '../core';
 import { FleetBreakerBoard, type FleetBreakerNews } from './fleet-breaker-board';
 import type { RedisLink, SharedStateLog } from './redis-link';
 
-/**
- * What one upstream's circuit breaker asks of the fleet. While `active` is
- * false (Redis away, or not shared) the breaker decides alone.
- */
-export interface BreakerFleet {
-  /** The fleet view is live: half-open probes need a lease. */
-  readonly active: boolean;
-  /** A probe lease held by this replica (used up), or undefined (one is asked for in the background). */
-  takeProbeLease(): string | undefined;
-  /** A leased probe succeeded. */
-  probeSucceeded(lease: string): void;
-  /** A leased probe ended without a verdict. */
-  probeReleased(lease: string): void;
-  /** This replica opened the breaker for `openForMs` (`retryAfter`: the upstream's Retry-After said so). */
-  opened(openForMs: number, retryAfter: boolean): void;
-  /** This replica closed the breaker (its probes passed, or a health check did). */
-  closed(): void;
-}
-
-/** What fleet news is applied to: a breaker that can be held open or closed from outside. */
-export interface FleetControlledBreaker {
-  readonly openUntil: number | null;
-  /** Open until `untilMs` (local clock) because the fleet says so; no-op when already open longer. */
-  holdOpenUntil(now: number, untilMs: number): void;
-  /** Closed because the fleet's probes passed. */
-  closeByFleet(): void;
-}
+/** The breaker fleet news is applied to (runtime/core's CircuitBreaker). */
+export type FleetControlledBreaker = Pick<CircuitBreaker, 'openUntil' | 'isolated' | 'observe' | 'onStateChange'>;
 
 /** Half-open settings read at each lease (they follow config reloads). */
 export interface ProbeSettings {
@@ -49,14 +25,17 @@ export interface FleetBreakersOptions {
 }
 
 /**
- * The breakers of every upstream, shared across the replicas: each breaker
- * gets a {@link BreakerFleet} port ({@link fleetFor}) and is attached so that
- * opens and closes from other replicas reach it ({@link attach}). A breaker
- * never waits on Redis: it acts on the last news and its own observations.
+ * The breakers of every upstream, shared across the replicas: each breaker's
+ * half-open probes go through a fleet-wide lease ({@link gateFor}), and each
+ * breaker is attached ({@link attach}) so that its own opens and closes are
+ * published and those of other replicas reach it. A breaker never waits on
+ * Redis: it acts on the last news and its own observations.
  */
 export class FleetBreakers {
   private readonly board: FleetBreakerBoard;
-  private readonly breakers = new Map<string, FleetControlledBreaker>();
+  private readonly breakers = new Map<string, { breaker: FleetControlledBreaker; listener: Disposable }>();
+  /** Set while news is applied, so the breaker's own transition listener does not echo it back. */
+  private applying = false;
 
   constructor(private readonly options: FleetBreakersOptions) {
     this.board = new FleetBreakerBoard({ ...options, onNews: (news) => this.apply(news) });
@@ -71,12 +50,31 @@ export class FleetBreakers {
   /** Follows a reloaded upstream list. */
   setUpstreams(upstreams: readonly string[]): void {
     this.board.setUpstreams(upstreams);
-    for (const name of [...this.breakers.keys()]) if (!upstreams.includes(name)) this.breakers.delete(name);
+    for (const [name, attached] of [...this.breakers]) {
+      if (!upstreams.includes(name)) {
+        attached.listener.dispose();
+        this.breakers.delete(name);
+      }
+    }
   }
 
-  /** Applies the fleet's news to `breaker` from now on. */
+  /**
+   * Shares `breaker` with the fleet from now on: its opens (for the time it
+   * is open) and closes are published, the fleet's are applied to it.
+   * Isolation by hand stays on this pod.
+   */
   attach(upstream: string, breaker: FleetControlledBreaker): void {
-    this.breakers.set(upstream, breaker);
+    this.breakers.get(upstream)?.listener.dispose();
+    const listener = breaker.onStateChange(({ to }) => {
+      if (this.applying) return;
+      if (to === 'open') {
+        const until = breaker.openUntil;
+        if (until !== null) this.board.publishOpen(upstream, until - this.options.now(), false);
+      } else if (to === 'closed') {
+        this.board.publishClose(upstream);
+      }
+    });
+    this.breakers.set(upstream, { breaker, listener });
   }
 
   /** Probe leases held and unused by this replica (status, tests). */
@@ -84,8 +82,8 @@ export class FleetBreakers {
     return this.board.heldLeases(upstream);
   }
 
-  /** The port `upstream`'s breaker calls. */
-  fleetFor(upstream: string): BreakerFleet {
+  /** The half-open probe gate of `upstream`'s breaker: a fleet-wide lease per probe. */
+  gateFor(upstream: string): ProbeGate {
     const { board, options } = this;
     return {
       get active() {
@@ -97,26 +95,37 @@ export class FleetBreakers {
       },
       probeSucceeded: (lease) => board.probeSucceeded(upstream, lease, options.probeSettings().maxProbes),
       probeReleased: (lease) => board.probeReleased(upstream, lease),
-      opened: (openForMs, retryAfter) => board.publishOpen(upstream, openForMs, retryAfter),
-      closed: () => board.publishClose(upstream),
     };
   }
 
+  /** Stops listening to the breakers. */
+  close(): void {
+    for (const attached of this.breakers.values()) attached.listener.dispose();
+    this.breakers.clear();
+  }
+
   private apply(news: FleetBreakerNews): void {
-    const breaker = this.breakers.get(news.upstream);
-    if (!breaker) return;
+    const breaker = this.breakers.get(news.upstream)?.breaker;
+    if (!breaker || breaker.isolated) return;
     const now = this.options.now();
-    if (news.kind === 'open') {
-      if (news.untilMs > now) breaker.holdOpenUntil(now, news.untilMs);
-    } else {
-      breaker.closeByFleet();
+    this.applying = true;
+    try {
+      if (news.kind === 'open') {
+        const until = breaker.openUntil;
+        // an open that ends no later than the one in force changes nothing
+        if (news.untilMs > now && (until === null || news.untilMs > until)) breaker.observe({ state: 'open', openUntil: news.untilMs }, now);
+      } else {
+        breaker.observe({ state: 'closed' }, now);
+      }
+    } finally {
+      this.applying = false;
     }
   }
 
   /** After an outage: what this replica opened meanwhile is told to the fleet. */
   private republishOwnOpens(): void {
     const now = this.options.now();
-    for (const [upstream, breaker] of this.breakers) {
+    for (const [upstream, { breaker }] of this.breakers) {
       const until = breaker.openUntil;
       if (until !== null && until > now) this.board.publishOpen(upstream, until - now, false);
     }
