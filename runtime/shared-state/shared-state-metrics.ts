@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRIC_LABELS as L, METRIC_LABEL_VALUES, METRICS } from '../../src/contract';
 import type { SharedStateObserver, SharedStateOperation } from './shared-state-observer';
+import { METRIC_LABELS as L, METRIC_LABEL_VALUES, METRICS } from '../../src/contract';
 
 /** Redis answers in well under a millisecond on a LAN; the command timeout caps the top. */
 const COMMAND_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];

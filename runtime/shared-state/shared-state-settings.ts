@@ -1,5 +1,5 @@
-import { ENV } from '../../src/contract';
 import { parseRedisUrl, withPassword, type RedisTarget } from './redis-url';
+import { ENV } from '../../src/contract';
 
 /** What the proxy does with rate-limited routes while Redis cannot be reached. */
 export type SharedStateFailMode = 'open' | 'closed';
