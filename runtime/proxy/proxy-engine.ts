@@ -9,7 +9,7 @@ import { readRequestJson } from './intake/request-json';
 import { newRequestRecord, requestFinishedEvent } from './request-record';
 import { NO_ATTEMPTS, sendFailure } from './response/failover-headers';
 import { HealthChecker } from './upstreams/health-checker';
-import { buildUpstreamRuntimes, type UpstreamRuntime } from './upstreams/upstream-runtime';
+import { buildUpstreamRuntimes, type BreakerSharing, type UpstreamRuntime } from './upstreams/upstream-runtime';
 
 export type { ProxyRequestContext } from './exchange';
 
@@ -29,6 +29,8 @@ export interface ProxyEngineOptions {
   now?: () => number;
   /** [0, 1) source for jitter; default `Math.random`. */
   random?: () => number;
+  /** Breakers shared across replicas (shared state); default: each breaker decides alone. */
+  breakerSharing?: BreakerSharing;
 }
 
 /** One upstream as `/health/upstreams` and `/v1/status` show it. */
@@ -79,6 +81,7 @@ export class ProxyEngine {
   private readonly logger: EngineLogger;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly breakerSharing: BreakerSharing | undefined;
   private readonly selector = new UpstreamSelector();
   private budget: RetryBudget;
   private readonly streams = new Set<(reason: string) => void>();
@@ -92,6 +95,7 @@ export class ProxyEngine {
     this.logger = options.logger ?? SILENT;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.breakerSharing = options.breakerSharing;
     this.state = { config: options.config, upstreams: this.buildRuntimes(options.config, []) };
     this.budget = this.newBudget(options.config);
     this.services = {
@@ -245,7 +249,9 @@ export class ProxyEngine {
         this.events.breakerTransition({ upstream, from, to });
       },
       warn: (message, fields) => this.logger.warn(fields, message),
+      breakerSharing: this.breakerSharing,
     });
+    this.breakerSharing?.upstreamsChanged(runtimes.map((u) => u.name));
     for (const pool of retired) void pool.close();
     return runtimes;
   }

@@ -2,7 +2,7 @@ import { UpstreamPool } from './upstream-pool';
 import type { ProxyConfig, UpstreamConfig } from '../../../src/contract';
 import {
   AnyBreaker, CircuitBreaker, ConsecutiveBreaker, SamplingBreaker, breakerStats,
-  type BreakerStats, type BreakerTimings, type SamplingBreakerOptions,
+  type BreakerStats, type BreakerTimings, type ProbeGate, type SamplingBreakerOptions,
 } from '../../core';
 import type { BreakerStateName } from '../../events';
 
@@ -38,6 +38,22 @@ export interface RuntimeHooks {
   readonly random: () => number;
   readonly onTransition: (upstream: string, from: BreakerStateName, to: BreakerStateName) => void;
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
+  /** Shares breakers across replicas (shared state); absent: each breaker decides alone. */
+  readonly breakerSharing?: BreakerSharing;
+}
+
+/**
+ * Breakers shared across replicas (runtime/shared-state's FleetBreakers):
+ * each new breaker gets a probe gate and is attached so that opens and
+ * closes travel both ways.
+ */
+export interface BreakerSharing {
+  /** The half-open probe gate of `upstream`'s breaker. */
+  gateFor(upstream: string): ProbeGate;
+  /** Shares a new breaker (kept across reloads while the upstream is). */
+  attach(upstream: string, breaker: CircuitBreaker): void;
+  /** The configured upstreams (at start and after each reload). */
+  upstreamsChanged(names: readonly string[]): void;
 }
 
 /** Identity of an upstream across reconfigures: same name and base URL keep breaker and pool. */
@@ -141,7 +157,9 @@ function newBreaker(name: string, config: ProxyConfig, policies: BreakerPolicies
     policy: new AnyBreaker([policies.consecutive, policies.sampling]),
     ...breakerTimings(config),
     random: hooks.random,
+    probeGate: hooks.breakerSharing?.gateFor(name),
   });
+  hooks.breakerSharing?.attach(name, breaker);
   // lives as long as the breaker (kept across reloads)
   breaker.onStateChange(({ from, to }) => hooks.onTransition(name, from, to));
   return breaker;
