@@ -35,9 +35,10 @@ export class FakeEngine implements EnginePort {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: string; stream?: boolean; hold?: boolean } : {};
+    // the server reads the body before the request counts as in flight, and hands it over in ctx
+    const chunks: Buffer[] = ctx.body !== undefined ? [ctx.body] : [];
+    if (ctx.body === undefined) for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length > 0 && Buffer.concat(chunks).length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: string; stream?: boolean; hold?: boolean } : {};
     const route = (req.url ?? '').split('?')[0] ?? '';
     const model = body.model ?? 'unknown';
     const upstream = this.current.upstreams[0]?.name ?? 'none';
@@ -102,6 +103,7 @@ export class FakeEngine implements EnginePort {
       recentLatencyMs: null,
       openUntil: null,
       isolated: false,
+      lastError: null,
       models: u.models,
     }));
   }
