@@ -13,9 +13,11 @@ export const MOCK_USAGE = `usage: ai-failover-mock [--mode '<json>'] [--name <pr
 Starts one fault-injecting, OpenAI-compatible mock upstream per port on 127.0.0.1
 (no port: one on a free port; 0: a free port). A test tool: no auth, loopback only.
 
-Serves  GET /v1/models, POST /v1/chat/completions (JSON and stream: true; a tool
-        call when the request has tools), POST /v1/completions, POST /v1/embeddings
-        (one vector per input, encoding_format float or base64)
+Serves  OpenAI: GET /v1/models, POST /v1/chat/completions (JSON and stream: true; a
+        tool call when the request has tools), POST /v1/completions, POST /v1/embeddings
+        (one vector per input, encoding_format float or base64), POST /v1/responses
+        (JSON and typed SSE events), GET/DELETE /v1/responses/{id}, POST .../cancel
+        Anthropic: POST /v1/messages (JSON and SSE), POST /v1/messages/count_tokens
 
 Options
   --mode '<json>'   start in this mode (default {"kind":"ok"}), e.g. '{"kind":"status","status":503}'

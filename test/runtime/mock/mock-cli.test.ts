@@ -37,7 +37,7 @@ describe('ai-failover-mock bin', () => {
     const out = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8', timeout: 10_000 });
     // THEN the usage names the options, the routes and every mode
     expect(out).toMatch(/^usage: ai-failover-mock /);
-    for (const text of ['--mode', '--name', 'POST /v1/embeddings', '"kind":"reset"', '"kind":"broken-stream"', '/__mock/mode', '/__mock/stats']) {
+    for (const text of ['--mode', '--name', 'POST /v1/embeddings', 'POST /v1/responses', 'POST /v1/messages', '"kind":"reset"', '"kind":"broken-stream"', '/__mock/mode', '/__mock/stats']) {
       expect(out).toContain(text);
     }
   });
