@@ -14,6 +14,7 @@ import {
   LIFECYCLE_DEFAULTS,
   RATE_LIMIT_DEFAULTS,
   RETRIES_DEFAULTS,
+  SHARED_STATE_DEFAULTS,
   TIMEOUTS_DEFAULTS,
 } from './defaults';
 
@@ -109,7 +110,7 @@ export const timeoutsSchema = z.strictObject({
 });
 
 export const rateLimitSchema = z.strictObject({
-  requestsPerMinute: z.number().int().min(0).default(RATE_LIMIT_DEFAULTS.requestsPerMinute).describe('Requests per minute per client key (or remote address) per pod; 0 disables.'),
+  requestsPerMinute: z.number().int().min(0).default(RATE_LIMIT_DEFAULTS.requestsPerMinute).describe('Requests per minute per client key (or remote address): per pod, or across the replicas with shared state (REDIS_URL); 0 disables.'),
 });
 
 export const authSchema = z.strictObject({
@@ -164,6 +165,14 @@ export const egressSchema = z.strictObject({
   caBundlePath: z.string().min(1).optional().describe('PEM bundle of extra CAs trusted for upstream TLS.'),
 });
 
+/** Shared state across replicas (global rate limit, shared breakers, fleet usage); on when REDIS_URL is set. */
+export const sharedStateSchema = z.strictObject({
+  keyPrefix: z.string().regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, 'must be 1-64 characters of letters, digits, "_", ".", ":", "-", "{" or "}"').optional().describe('Prefix of every Redis key and channel, so several proxies can share one Redis (default: `ai-failover:<DEPLOYMENT_NAME, else the Deployment from a pod HOSTNAME, else ai-failover-proxy>:`).'),
+  commandTimeoutMs: z.number().int().min(1).max(5000).default(SHARED_STATE_DEFAULTS.commandTimeoutMs).describe('Longest wait on one Redis command, in ms: no request waits longer on Redis.'),
+  failMode: z.enum(['open', 'closed']).default(SHARED_STATE_DEFAULTS.failMode).describe('While Redis is unreachable: `open` falls back to pod-local limiter and breakers; `closed` answers 503 on rate-limited routes.'),
+  shareBreakers: z.boolean().default(SHARED_STATE_DEFAULTS.shareBreakers).describe('Share breaker opens and half-open probes across the replicas.'),
+});
+
 /** The whole config.yaml. Every section is optional; defaults fill it. */
 export const configSchema = z
   .strictObject({
@@ -171,7 +180,7 @@ export const configSchema = z
     circuitBreaker: circuitBreakerSchema.default(() => circuitBreakerSchema.parse({})).describe('Per-upstream circuit breaker'),
     retries: retriesSchema.default(() => retriesSchema.parse({})).describe('Retries, backoff and the retry budget'),
     timeouts: timeoutsSchema.default(() => timeoutsSchema.parse({})).describe('Per-try timeouts and the whole-request deadline'),
-    rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})).describe('Per-client rate limit (per pod)'),
+    rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})).describe('Per-client rate limit (per pod, or fleet-wide with shared state)'),
     auth: authSchema.default(() => authSchema.parse({})).describe('Client keys the proxy accepts'),
     limits: limitsSchema.default(() => limitsSchema.parse({})).describe('Request size, concurrency and slow-client limits'),
     pricing: z.record(z.string().min(1), modelPriceSchema).default(() => ({ ...DEFAULT_PRICING })).describe('USD per 1M tokens by model (default: the seed\'s four models)'),
@@ -181,6 +190,7 @@ export const configSchema = z
     lifecycle: lifecycleSchema.default(() => lifecycleSchema.parse({})).describe('SIGTERM drain timings'),
     healthChecks: healthChecksSchema.default(() => healthChecksSchema.parse({})).describe('Active upstream health checks (unbilled GET /models)'),
     egress: egressSchema.default(() => egressSchema.parse({})).describe('Corporate egress: HTTPS proxy and CA bundle'),
+    sharedState: sharedStateSchema.default(() => sharedStateSchema.parse({})).describe('Shared state across replicas through Redis (on when REDIS_URL is set)'),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();

@@ -50,5 +50,12 @@ export const LIFECYCLE_DEFAULTS = {
   drainTimeoutSeconds: 25,
 } as const;
 
+/** Shared state across replicas (config.yaml `sharedState`; on when REDIS_URL is set). */
+export const SHARED_STATE_DEFAULTS = {
+  commandTimeoutMs: 50,
+  failMode: 'open',
+  shareBreakers: true,
+} as const;
+
 /** Shortest client key the runtime accepts (config.yaml `auth.clientKeys`, env `PROXY_API_KEYS`). */
 export const CLIENT_KEY_MIN_LENGTH = 8;
