@@ -100,7 +100,8 @@ function documentBlock(file: unknown, path: string, b: RequestBuilder): Anthropi
   if (f?.file_id !== undefined) POLICY.check('messages[].content[].file.file_id', `${path}.file_id`, f.file_id, b.dropped);
   const data = typeof f?.file_data === 'string' ? parseDataUrl(f.file_data) : undefined;
   if (!data || data.mediaType !== 'application/pdf') {
-    return POLICY.refuse('messages[].content[type=file]', `${path}.file_data`, f?.file_data === undefined ? f : 'file_data', 'Anthropic takes a PDF as a base64 data: URL');
+    const shown = data ? `data:${data.mediaType}` : typeof f?.file_data === 'string' ? f.file_data.slice(0, 30) : f?.file_data;
+    return POLICY.refuse('messages[].content[type=file]', `${path}.file_data`, shown, 'Anthropic takes a PDF as a base64 data: URL');
   }
   const title = typeof f?.filename === 'string' ? { title: f.filename } : {};
   return { type: 'document', source: { type: 'base64', media_type: data.mediaType, data: data.data }, ...title };

@@ -221,3 +221,14 @@ describe('a Chat Completions request translated for an anthropic-format upstream
     ]);
   });
 });
+
+describe('a Chat Completions file part for an anthropic-format upstream', () => {
+  it('is refused naming its media type when it is not a PDF', () => {
+    const result = chatToAnthropicRequest({ messages: [{ role: 'user', content: [{ type: 'file', file: { file_data: 'data:text/csv;base64,YSxi' } }] }] });
+    expect(result).toEqual({
+      kind: 'refused',
+      field: 'messages[0].content[0].file.file_data',
+      message: 'messages[0].content[0].file.file_data (data:text/csv) cannot be sent to an anthropic-format upstream: Anthropic takes a PDF as a base64 data: URL',
+    });
+  });
+});
