@@ -1,4 +1,4 @@
-import type { RequestFinishedEvent, TokenUsage } from '../events';
+import type { RequestFinishedEvent, TokenUsage, UnbufferedReason } from '../events';
 import type { ProxyRequestContext } from './exchange';
 
 /**
@@ -20,6 +20,12 @@ export interface RequestRecord {
   usage?: TokenUsage;
   costUsd?: number;
   errorCode?: string;
+  /** The error code of the last failed attempt. */
+  upstreamErrorCode?: string;
+  /** Secrets removed from the response. */
+  redactions?: number;
+  /** Why the response went through unbuffered (unpriced), when it did. */
+  unbuffered?: UnbufferedReason;
 }
 
 /** A record for a request that has not been parsed or attempted yet. */
@@ -53,5 +59,8 @@ export function requestFinishedEvent(
     costUsd: record.costUsd,
     errorCode: record.errorCode,
     client: ctx.client,
+    upstreamErrorCode: record.upstreamErrorCode,
+    redactions: record.redactions,
+    unbuffered: record.unbuffered,
   };
 }

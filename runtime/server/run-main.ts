@@ -47,6 +47,7 @@ export function readableFatal(env: Env, stdoutIsTty: boolean): boolean {
  * starts the proxy from env (and CONFIG_PATH), warns once about set
  * `HOLYSHEEP_*` variables it does not read (naming the close match), prints
  * one "listening" JSON line with both ports, and drains on SIGTERM/SIGINT
+ * (a SIGINT outside Kubernetes, a Ctrl-C, without the shutdown delay)
  * before exiting 0. A bad config exits 1 with every offending field in one
  * message; an unknown argument exits 2.
  */
@@ -93,8 +94,10 @@ export async function runMain(options: RunMainOptions): Promise<RunningProxy | u
       process.exit(1);
     }
     stopping = true;
-    logger.info({ event: 'signal', signal }, 'shutting down');
-    proxy.drain().then(() => {
+    // the shutdown delay lets Kubernetes drop the pod from its endpoints; a Ctrl-C outside a pod has none to wait for
+    const local = signal === 'SIGINT' && !env[ENV.kubernetesServiceHost];
+    logger.info({ event: 'signal', signal, skipShutdownDelay: local || undefined }, 'shutting down');
+    proxy.drain({ skipShutdownDelay: local }).then(() => {
       logger.flush?.();
       process.exit(0);
     }, (error: Error) => {

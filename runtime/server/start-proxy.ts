@@ -50,8 +50,11 @@ export interface RunningProxy {
   config(): ProxyConfig;
   /** Re-reads the config file now (what the watcher does on change). */
   reloadConfig(): void;
-  /** Graceful shutdown with the configured delay and timeout. */
-  drain(): Promise<DrainResult>;
+  /**
+   * Graceful shutdown with the configured delay and timeout; `skipShutdownDelay`
+   * drops the delay (a local Ctrl-C: no endpoints to wait for).
+   */
+  drain(options?: { readonly skipShutdownDelay?: boolean }): Promise<DrainResult>;
   /** Immediate shutdown (tests): no delay, zero drain timeout. */
   close(): Promise<void>;
 }
@@ -150,7 +153,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     lifecycle,
     config: () => config,
     reloadConfig: () => watcher.check(),
-    drain: () => runDrain(config.lifecycle.shutdownDelaySeconds * 1000, config.lifecycle.drainTimeoutSeconds * 1000),
+    drain: (drainOptions) => {
+      const delayMs = drainOptions?.skipShutdownDelay ? 0 : config.lifecycle.shutdownDelaySeconds * 1000;
+      return runDrain(delayMs, config.lifecycle.drainTimeoutSeconds * 1000);
+    },
     close: async () => {
       await runDrain(0, 0);
     },

@@ -8,11 +8,11 @@
 
 /** Container ports of the proxy process. */
 export const PORTS = {
-  /** OpenAI-compatible API, health probes (seed: containerPort 8080 `http`). */
+  /** OpenAI-compatible API, health probes (playbook: containerPort 8080 `http`). */
   http: 8080,
-  /** Prometheus `/metrics` (seed: containerPort 9090 `metrics`). */
+  /** Prometheus `/metrics` (playbook: containerPort 9090 `metrics`). */
   metrics: 9090,
-  /** Service port that fronts `http` (seed: port 80 → 8080). */
+  /** Service port that fronts `http` (playbook: port 80 → 8080). */
   serviceHttp: 80,
 } as const;
 
@@ -49,11 +49,11 @@ export const CONFIG_FILE = {
 } as const;
 
 /**
- * Environment variables the runtime reads. The seed's names are the
+ * Environment variables the runtime reads. The playbook's names are the
  * compatibility surface; env ranks above config.yaml.
  */
 export const ENV = {
-  // seed
+  // the playbook's names
   apiKey: 'HOLYSHEEP_API_KEY',
   primaryRegion: 'HOLYSHEEP_PRIMARY_REGION',
   backupRegions: 'HOLYSHEEP_BACKUP_REGIONS',
@@ -75,6 +75,8 @@ export const ENV = {
   logLevel: 'LOG_LEVEL',
   /** `json` keeps a fatal start error one JSON line on a terminal too (default: readable text on a TTY). */
   logFormat: 'LOG_FORMAT',
+  /** Set by Kubernetes in every pod: outside one, a Ctrl-C (SIGINT) drains without the shutdown delay. */
+  kubernetesServiceHost: 'KUBERNETES_SERVICE_HOST',
   // client auth
   proxyApiKeys: 'PROXY_API_KEYS',
   // corporate egress
@@ -185,7 +187,7 @@ export const BREAKER_STATE_VALUE = {
   open: 2,
 } as const;
 
-/** Names the seed's env upstreams get, in priority order. */
+/** Names the playbook's env upstreams get, in priority order. */
 export const ENV_UPSTREAM_NAMES = {
   primary: 'primary',
   backupPrefix: 'backup_',

@@ -9,11 +9,23 @@ export function classifyStatus(status: number): AttemptOutcome {
   return 'success';
 }
 
+/** The proxy's own codes for the timers that cut a try, as attempts and `/v1/status` report them. */
+const ABORT_CODES: Readonly<Record<string, string>> = {
+  'per-try timeout': 'PROXY_TRY_TIMEOUT',
+  'request deadline': 'PROXY_DEADLINE',
+  'first-token timeout': 'PROXY_FIRST_TOKEN_TIMEOUT',
+  'stream idle timeout': 'PROXY_STREAM_IDLE_TIMEOUT',
+};
+
 /** Marker for aborts the engine itself caused, so they can be told apart. */
 export class AttemptAbort extends Error {
+  /** `PROXY_TRY_TIMEOUT`, `PROXY_DEADLINE`, ... (timeouts), `PROXY_SHUTDOWN`, `CLIENT_CLOSED`. */
+  public readonly code: string;
+
   public constructor(public readonly kind: 'timeout' | 'client' | 'shutdown', message: string) {
     super(message);
     this.name = 'AttemptAbort';
+    this.code = kind === 'timeout' ? ABORT_CODES[message] ?? 'PROXY_TIMEOUT' : kind === 'client' ? 'CLIENT_CLOSED' : 'PROXY_SHUTDOWN';
   }
 }
 

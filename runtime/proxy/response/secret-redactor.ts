@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import { ENV } from '../../../src/contract';
 
 /** What replaces a secret in a response sent to a client (the logs use the same word). */
 export const REDACTED = '[redacted]';
@@ -89,4 +90,34 @@ export function passwordOfUrl(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The user name and password (URL-decoded) of a URL with user-info, such as an egress proxy URL. */
+export function credentialsOfUrl(url: string | undefined): string[] {
+  if (url === undefined || url.trim() === '') return [];
+  try {
+    const parsed = new URL(url.trim());
+    return [parsed.username, parsed.password].filter((part) => part !== '').map((part) => decodeURIComponent(part));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every secret of the proxy a response must not carry: the upstream keys,
+ * the Redis password (`REDIS_PASSWORD`, or the one in `REDIS_URL`) and the
+ * egress proxy's user name and password.
+ */
+export function proxySecrets(
+  upstreamKeys: readonly (string | undefined)[],
+  env: Readonly<Record<string, string | undefined>>,
+  httpsProxy: string | undefined,
+): string[] {
+  const secrets = upstreamKeys.filter((key): key is string => typeof key === 'string' && key !== '');
+  const redisPassword = env[ENV.redisPassword]?.trim() || passwordOfUrl(env[ENV.redisUrl]);
+  if (redisPassword) secrets.push(redisPassword);
+  const urlPassword = passwordOfUrl(env[ENV.redisUrl]);
+  if (urlPassword && urlPassword !== redisPassword) secrets.push(urlPassword);
+  secrets.push(...credentialsOfUrl(httpsProxy));
+  return secrets;
 }

@@ -1,5 +1,17 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { HEADERS } from '../../../src/contract';
+import { FORWARDING_HEADERS } from '../../http/forwarding-policy';
+
+/** Client-sent forwarding headers: dropped unless the socket peer is a trusted proxy. */
+const FORWARDING = new Set(FORWARDING_HEADERS);
+
+/** Who sent the request, as the server's forwarding policy decided (runtime/http/forwarding-policy.ts). */
+export interface ForwardingFacts {
+  /** The `X-Forwarded-For` to send; absent: none is set. */
+  readonly forwardedFor?: string;
+  /** The peer is a trusted proxy: its `X-Forwarded-*`, `X-Real-IP`, `Forwarded` and `Via` go on. */
+  readonly trustedPeer?: boolean;
+}
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and others a proxy must not pass on. */
 const HOP_BY_HOP = new Set([
@@ -30,21 +42,27 @@ function connectionTokens(headers: IncomingHttpHeaders | Record<string, unknown>
 /**
  * Headers sent upstream: the client's minus hop-by-hop, those named in
  * `Connection`, its `Authorization` and the proxy's own; plus the upstream's
- * key, our request id and `traceparent` (forwarded as is).
+ * key, our request id and `traceparent` (forwarded as is). The client's
+ * forwarding headers go on only from a trusted proxy; `X-Forwarded-For` is
+ * the one the forwarding policy built (the socket address, appended to a
+ * trusted proxy's list).
  */
 export function upstreamRequestHeaders(
   client: IncomingHttpHeaders,
   apiKey: string | undefined,
   requestId: string,
   bodyLength: number | undefined,
+  forwarding: ForwardingFacts = {},
 ): Record<string, string> {
   const named = connectionTokens(client);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(client)) {
     const lower = name.toLowerCase();
     if (value === undefined || HOP_BY_HOP.has(lower) || named.has(lower) || REQUEST_DROP.has(lower)) continue;
+    if (forwarding.trustedPeer !== true && FORWARDING.has(lower)) continue;
     out[lower] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (forwarding.forwardedFor !== undefined) out['x-forwarded-for'] = forwarding.forwardedFor;
   out['accept-encoding'] = 'identity';
   out[HEADERS.requestId] = requestId;
   if (apiKey) out.authorization = `Bearer ${apiKey}`;

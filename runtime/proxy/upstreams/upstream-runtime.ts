@@ -4,7 +4,7 @@ import {
   AnyBreaker, CircuitBreaker, ConsecutiveBreaker, SamplingBreaker, breakerStats,
   type BreakerStats, type BreakerTimings, type ProbeGate, type SamplingBreakerOptions,
 } from '../../core';
-import type { BreakerStateName } from '../../events';
+import type { AttemptOutcome, BreakerStateName } from '../../events';
 
 /** What an upstream carries at run time: its config, key, breaker, pool and latency estimate. */
 export interface UpstreamRuntime {
@@ -24,6 +24,19 @@ export interface UpstreamRuntime {
   readonly poolKey: string;
   /** EWMA of successful attempts' latency in ms (null before the first). */
   latencyMs: number | null;
+  /** The last failed attempt (null before any), for `/v1/status`. */
+  lastError: UpstreamError | null;
+}
+
+/** A failed attempt on an upstream as an operator reads it. */
+export interface UpstreamError {
+  /** undici / Node / TLS code, or the proxy's own timeout code; absent for a status failure. */
+  readonly code?: string;
+  readonly outcome: AttemptOutcome;
+  /** The upstream's status, when one came. */
+  readonly status?: number;
+  /** ms clock of the failure. */
+  readonly at: number;
 }
 
 /** An upstream's breaker decision: N failures in a row, or a failure ratio over a window. */
@@ -127,6 +140,7 @@ export function buildUpstreamRuntimes(
       pool,
       poolKey,
       latencyMs: kept?.latencyMs ?? null,
+      lastError: kept?.lastError ?? null,
     };
   });
   retired.push(...[...old.values()].map((u) => u.pool));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordOfUrl, REDACTED, SecretRedactor } from '../../../runtime/proxy/response/secret-redactor';
+import { passwordOfUrl, proxySecrets, REDACTED, SecretRedactor } from '../../../runtime/proxy/response/secret-redactor';
 
 describe('SecretRedactor', () => {
   const key = 'sk-live-ABCDEFGH12345678';
@@ -67,5 +67,22 @@ describe('SecretRedactor', () => {
     [undefined, undefined],
   ])('reads the password of %s', (url, password) => {
     expect(passwordOfUrl(url)).toBe(password);
+  });
+});
+
+describe('proxySecrets', () => {
+  it('collects the upstream keys, the Redis password of REDIS_PASSWORD and REDIS_URL, and the egress credentials', () => {
+    // GIVEN keys, a Redis URL with a password, an override, and a proxy URL with credentials
+    const secrets = proxySecrets(
+      ['sk-one-1234567890', undefined, ''],
+      { REDIS_URL: 'redis://:url-pass-123456@redis:6379', REDIS_PASSWORD: 'override-pass-123456' },
+      'http://proxy-user:proxy%40pass@proxy:3128',
+    );
+    // THEN every one is listed once, decoded
+    expect(secrets).toEqual(['sk-one-1234567890', 'override-pass-123456', 'url-pass-123456', 'proxy-user', 'proxy@pass']);
+  });
+
+  it('lists nothing more without shared state or an egress proxy', () => {
+    expect(proxySecrets(['sk-one-1234567890'], {}, undefined)).toEqual(['sk-one-1234567890']);
   });
 });
