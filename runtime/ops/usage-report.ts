@@ -1,6 +1,7 @@
-import { PATHS, type ProxyConfig } from '../../src/contract';
+import type { ProxyConfig } from '../../src/contract';
 import type { AttemptFinishedEvent, BreakerTransitionEvent, FailoverEvent, ProxyEvents, RequestFinishedEvent, RequestStartedEvent } from '../events';
 import { ModelLabels } from './model-label';
+import { addCounters, BREAKDOWN_FIELDS, parseEntryField, stat, STATS_FIELDS, usageCountersOf, type UsageCounters } from './usage-counters';
 
 /** Totals of one model or upstream in the usage report. */
 export interface UsageBreakdown {
@@ -38,6 +39,8 @@ export interface UsageReport {
   by_model: Record<string, UsageBreakdown>;
   by_upstream: Record<string, UsageBreakdown>;
   since: string;
+  /** `pod` (this replica, the default) or `fleet` (every replica sharing the Redis, `?scope=fleet`). */
+  scope: UsageScope;
 }
 
 /**
@@ -83,32 +86,41 @@ function exactTie(x: number, digits: number): bigint | undefined {
   return (odd - 1n) / 2n;
 }
 
-/** Routes the usage report counts (the seed's report is about completions); `GET /v1/models` is not one. */
-const USAGE_ROUTES: ReadonlySet<string> = new Set([PATHS.completions, PATHS.chatCompletions, PATHS.embeddings, PATHS.responses, PATHS.messages]);
+/** Which replicas a report covers: this pod, or every replica sharing the Redis. */
+export type UsageScope = 'pod' | 'fleet';
 
 /**
  * Accumulates usage and cost since start from `requestFinished` events
- * (streamed and not) and renders the seed's report.
+ * (streamed and not) as flat counters ({@link usageCountersOf}) and renders
+ * the playbook's report. `onCounted` receives each request's counters (shared
+ * state sums them across the replicas).
  */
 export class UsageTracker implements ProxyEvents {
-  private inputTokens = 0;
-  private outputTokens = 0;
-  private cachedInputTokens = 0;
-  private cacheWriteTokens = 0;
-  private reasoningTokens = 0;
-  private costUsd = 0;
-  private failoverCostUsd = 0;
-  private readonly stats = { total_requests: 0, successful_requests: 0, failed_requests: 0, failover_count: 0 };
-  private readonly byModel = new Map<string, UsageBreakdown>();
-  private readonly byUpstream = new Map<string, UsageBreakdown>();
+  private readonly counters = new Map<string, number>();
   private readonly since: string;
   private currency: ProxyConfig['currency'];
   private readonly models: ModelLabels;
+  private onCounted: ((counters: ReadonlyArray<[string, number]>) => void) | undefined;
 
   constructor(config: ProxyConfig, now: () => number = Date.now) {
     this.currency = config.currency;
     this.models = new ModelLabels(config);
     this.since = new Date(now()).toISOString();
+  }
+
+  /** Start of this pod's counts (ISO 8601). */
+  get startedAt(): string {
+    return this.since;
+  }
+
+  /** The display currency (follows reloads). */
+  get displayCurrency(): ProxyConfig['currency'] {
+    return this.currency;
+  }
+
+  /** Passes each counted request's counters to `listener` too (one listener). */
+  forwardCounters(listener: (counters: ReadonlyArray<[string, number]>) => void): void {
+    this.onCounted = listener;
   }
 
   /** Follows a reloaded config (currency, known models). */
@@ -139,86 +151,54 @@ export class UsageTracker implements ProxyEvents {
     // not used here
   }
 
-  /**
-   * Counts one finished request. A body refused as too large before any
-   * upstream attempt (413) is left out, by the same rule whether the size was
-   * declared (Content-Length, refused by the server) or counted while reading a
-   * chunked body (refused by the engine); metrics count both.
-   */
+  /** Counts one finished request ({@link usageCountersOf} says which count). */
   requestFinished(event: RequestFinishedEvent): void {
-    if (!USAGE_ROUTES.has(event.route)) return;
-    if (event.status === 413 && event.attempts === 0) return;
-    this.stats.total_requests += 1;
-    if (event.status < 400) this.stats.successful_requests += 1;
-    else this.stats.failed_requests += 1;
-    // the seed's formula: +1 per failed retryable attempt (429, 5xx, timeout, connection error),
-    // not per upstream switch (that is the metric ai_failover_failovers_total)
-    this.stats.failover_count += event.failedAttempts;
-    const tokens: Tokens = {
-      input: event.usage?.promptTokens ?? 0,
-      output: event.usage?.completionTokens ?? 0,
-      cached: event.usage?.cachedTokens ?? 0,
-      cacheWrite: event.usage?.cacheWriteTokens ?? 0,
-      reasoning: event.usage?.reasoningTokens ?? 0,
-    };
-    const cost = event.costUsd ?? 0;
-    this.inputTokens += tokens.input;
-    this.outputTokens += tokens.output;
-    this.cachedInputTokens += tokens.cached;
-    this.cacheWriteTokens += tokens.cacheWrite;
-    this.reasoningTokens += tokens.reasoning;
-    this.costUsd += cost;
-    if (event.failovers > 0) this.failoverCostUsd += cost;
-    add(this.byModel, this.models.label(event.model), tokens, cost);
-    if (event.upstream !== undefined) add(this.byUpstream, event.upstream, tokens, cost);
+    const counters = usageCountersOf(event, this.models.label(event.model));
+    if (!counters) return;
+    addCounters(this.counters, counters);
+    this.onCounted?.(counters);
   }
 
-  /** The report `/v1/usage` returns, with the seed's formulas and rounding. */
+  /** The report `/v1/usage` returns for this pod, with the playbook's formulas and rounding. */
   report(): UsageReport {
-    const code = this.currency.code.toLowerCase();
-    return {
-      total_input_tokens: this.inputTokens,
-      total_output_tokens: this.outputTokens,
-      total_cached_input_tokens: this.cachedInputTokens,
-      total_cache_write_tokens: this.cacheWriteTokens,
-      total_reasoning_tokens: this.reasoningTokens,
-      total_cost_usd: round(this.costUsd, 4),
-      [`total_cost_${code}`]: round(this.costUsd * this.currency.perUsd, 2),
-      avg_cost_per_1m_input: round(this.inputTokens > 0 ? (this.costUsd / this.inputTokens) * 1_000_000 : 0, 2),
-      stats: { ...this.stats },
-      failover_cost_usd: round(this.failoverCostUsd, 4),
-      by_model: roundAll(this.byModel),
-      by_upstream: roundAll(this.byUpstream),
-      since: this.since,
-    } as UsageReport;
+    return renderUsageReport(this.counters, this.currency, this.since, 'pod');
   }
 }
 
-/** Token counts of one request. */
-interface Tokens {
-  readonly input: number;
-  readonly output: number;
-  readonly cached: number;
-  readonly cacheWrite: number;
-  readonly reasoning: number;
+/** The report from flat counters (this pod's, or the fleet's summed in Redis). */
+export function renderUsageReport(counters: UsageCounters, currency: ProxyConfig['currency'], since: string, scope: UsageScope): UsageReport {
+  const get = (field: string): number => counters.get(field) ?? 0;
+  const code = currency.code.toLowerCase();
+  const cost = get('total_cost_usd');
+  const input = get('total_input_tokens');
+  const stats = Object.fromEntries(STATS_FIELDS.map((field) => [field, get(stat(field))])) as UsageReport['stats'];
+  return {
+    total_input_tokens: input,
+    total_output_tokens: get('total_output_tokens'),
+    total_cached_input_tokens: get('total_cached_input_tokens'),
+    total_cache_write_tokens: get('total_cache_write_tokens'),
+    total_reasoning_tokens: get('total_reasoning_tokens'),
+    total_cost_usd: round(cost, 4),
+    [`total_cost_${code}`]: round(cost * currency.perUsd, 2),
+    avg_cost_per_1m_input: round(input > 0 ? (cost / input) * 1_000_000 : 0, 2),
+    stats,
+    failover_cost_usd: round(get('failover_cost_usd'), 4),
+    by_model: breakdowns(counters, 'by_model'),
+    by_upstream: breakdowns(counters, 'by_upstream'),
+    since,
+    scope,
+  } as UsageReport;
 }
 
-function add(map: Map<string, UsageBreakdown>, key: string, tokens: Tokens, cost: number): void {
-  const entry = map.get(key)
-    ?? { requests: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0 };
-  entry.requests += 1;
-  entry.input_tokens += tokens.input;
-  entry.output_tokens += tokens.output;
-  entry.cached_input_tokens += tokens.cached;
-  entry.cache_write_tokens += tokens.cacheWrite;
-  entry.reasoning_tokens += tokens.reasoning;
-  entry.cost_usd += cost;
-  map.set(key, entry);
-}
-
-function roundAll(map: Map<string, UsageBreakdown>): Record<string, UsageBreakdown> {
+function breakdowns(counters: UsageCounters, group: string): Record<string, UsageBreakdown> {
   // null prototype: a key such as `__proto__` stays an own property
   const out = Object.create(null) as Record<string, UsageBreakdown>;
-  for (const [key, value] of map) out[key] = { ...value, cost_usd: round(value.cost_usd, 6) };
+  for (const [counter, value] of counters) {
+    const parsed = parseEntryField(counter);
+    if (!parsed || parsed.group !== group) continue;
+    out[parsed.name] ??= Object.fromEntries(BREAKDOWN_FIELDS.map((field) => [field, 0])) as unknown as UsageBreakdown;
+    (out[parsed.name] as unknown as Record<string, number>)[parsed.field] = value;
+  }
+  for (const entry of Object.values(out)) entry.cost_usd = round(entry.cost_usd, 6);
   return out;
 }
