@@ -29,6 +29,24 @@ describe('client disconnect mid-stream', () => {
     });
     expect(finished).toMatchObject({ status: 499, errorCode: 'client_closed_request', stream: true });
   });
+
+  it('aborts the upstream request when a non-streaming client goes away', async () => {
+    // GIVEN a primary that hangs
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'hang' });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { requestSeconds: 5, deadlineSeconds: 10 } }));
+    // WHEN the client sends a request and disconnects once the upstream has it
+    const controller = new AbortController();
+    const req = fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...CHAT, stream: false }), signal: controller.signal,
+    }).catch(() => undefined);
+    await eventually(() => expect(fx.mocks[0].requests).toBe(1));
+    controller.abort();
+    await req;
+    // THEN the upstream connection of that request is closed at once, and it is not counted as a failure
+    await eventually(() => expect(fx.mocks[0].aborted).toBe(1));
+    expect(fx.proxy.engine.upstreamStatus()[0].consecutiveFailures).toBe(0);
+  });
 });
 
 describe('stream overhead accounting', () => {

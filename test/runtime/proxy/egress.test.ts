@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
-import { dispatcherPlan, trustedCas } from '../../../runtime/proxy/upstreams/upstream-pool';
+import { bypassesProxy, dispatcherPlan, trustedCas } from '../../../runtime/proxy/upstreams/upstream-pool';
 import { HEADERS, PATHS, parseProxyConfig } from '../../../src/contract';
 import { configFor, postJson, startMocks, startTestProxy, type TestProxy } from '../../support/proxy-harness';
 
@@ -124,5 +124,12 @@ describe('upstream TLS trust and proxy options', () => {
     if (viaProxy.kind !== 'proxy') return;
     expect((viaProxy.options.requestTls as { ca: string[] }).ca.at(-1)).toBe(PEM);
     expect((viaProxy.options.proxyTls as { ca: string[] }).ca.at(-1)).toBe(PEM);
+  });
+
+  it('honours NO_PROXY entries', () => {
+    expect(bypassesProxy('api.internal.corp', '.internal.corp,localhost')).toBe(true);
+    expect(bypassesProxy('localhost', 'localhost')).toBe(true);
+    expect(bypassesProxy('api.holysheep.ai', 'internal.corp')).toBe(false);
+    expect(bypassesProxy('x', '*')).toBe(true);
   });
 });

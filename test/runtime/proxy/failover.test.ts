@@ -220,4 +220,24 @@ describe('ProxyEngine failover', () => {
     expect(models.headers.get(HEADERS.upstream)).toBe('primary');
     expect(((await models.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
   });
+
+  it('admits at most halfOpenMaxCalls probes to a recovering upstream among 50 concurrent requests', async () => {
+    // GIVEN a primary opened by a 429, now slow but healthy, and a clock past its open time
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 5 });
+    let now = 5_000_000;
+    const config = configFor(fx.mocks, { circuitBreaker: { halfOpenMaxCalls: 3 }, timeouts: { requestSeconds: 5, deadlineSeconds: 10 } });
+    fx.proxy = await startTestProxy(config, { now: () => now });
+    await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
+    const before = fx.mocks[0].requests;
+    fx.mocks[0].setMode({ kind: 'latency', ms: 800 });
+    now += 6_000;
+    // WHEN 50 requests arrive at once
+    const replies = await Promise.all(Array.from({ length: 50 }, () => postJson(fx.proxy!.origin, PATHS.chatCompletions, CHAT)));
+    // THEN every one succeeds, only 3 probes reached the primary, and it closed again
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    expect(fx.mocks[0].requests - before).toBe(3);
+    expect(replies.filter((r) => r.headers.get(HEADERS.upstream) === 'primary')).toHaveLength(3);
+    expect(fx.proxy.engine.upstreamStatus()[0].state).toBe('closed');
+  });
 });

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HealthChecker } from '../../../runtime/proxy/upstreams/health-checker';
 import type { UpstreamRuntime } from '../../../runtime/proxy/upstreams/upstream-runtime';
+import { HEADERS, PATHS } from '../../../src/contract';
+import { eventually } from '../../support/eventually';
+import { useProxyFixture } from '../../support/proxy-fixture';
+import { configFor, postJson, startMocks, startTestProxy } from '../../support/proxy-harness';
 
 /** An open-breaker upstream whose pool records each health check. */
 function fakeUpstream(name: string, checked: string[]): UpstreamRuntime {
@@ -54,5 +58,26 @@ describe('HealthChecker', () => {
     expect(checked).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
     checker.stop();
+  });
+});
+
+const CHAT = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hello' }] };
+
+describe('active health checks in the engine', () => {
+  const fx = useProxyFixture();
+
+  it('a passing active health check closes a breaker early', async () => {
+    // GIVEN health checks every 50 ms and a primary opened by a 429 with a long Retry-After
+    fx.mocks = await startMocks(2);
+    fx.mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 30 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { healthChecks: { enabled: true, intervalSeconds: 0.05, timeoutSeconds: 1 } }));
+    await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
+    expect(fx.proxy.engine.upstreamStatus()[0].state).toBe('open');
+    // WHEN the primary recovers
+    fx.mocks[0].setMode({ kind: 'ok' });
+    // THEN a GET /models check goes out and the next request goes to the primary
+    await eventually(() => expect(fx.mocks[0].received.find((r) => r.method === 'GET')?.path).toBe('/v1/models'));
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
+    expect(res.headers.get(HEADERS.upstream)).toBe('primary');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { filterModelList } from '../../../runtime/proxy/upstreams/models-filter';
-import { PATHS } from '../../../src/contract';
+import { HEADERS, PATHS } from '../../../src/contract';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, startMocks, startTestProxy } from '../../support/proxy-harness';
 
@@ -29,5 +29,20 @@ describe('GET /v1/models filtering', () => {
   it('GIVEN a rewrite alias WHEN the upstream lists the target name THEN it is shown under the client name', () => {
     const out = filterModelList(list(['gpt-4.1', 'vendor/gpt-4.1-mini', 'other']), [{ models: ['gpt-4.1'], modelRewrites: { 'gpt-4.1-mini': 'vendor/gpt-4.1-mini' } } as never]);
     expect(ids(out)).toEqual(['gpt-4.1', 'gpt-4.1-mini']);
+  });
+
+  it('serves GET /v1/models when every upstream has a models list', async () => {
+    // GIVEN two upstreams that each list the models they serve
+    fx.mocks = await startMocks(2);
+    const config = configFor(fx.mocks);
+    config.upstreams[0].models.push('gpt-4.1');
+    config.upstreams[1].models.push('deepseek-v3.2');
+    fx.proxy = await startTestProxy(config);
+    // WHEN the model list is asked for
+    const res = await fetch(`${fx.proxy.origin}${PATHS.models}`);
+    // THEN the primary answers it
+    expect(res.status).toBe(200);
+    expect(res.headers.get(HEADERS.upstream)).toBe('primary');
+    expect(((await res.json()) as { object: string }).object).toBe('list');
   });
 });
