@@ -35,3 +35,25 @@ export function createLogger(options: { level: string; secrets?: () => readonly 
     formatters: { level: (label) => ({ level: label }) },
   }, stream);
 }
+
+/** The one method {@link withoutPathRedaction} gives. */
+export interface InfoLines {
+  info(fields: object, message: string): void;
+}
+
+/**
+ * `logger` without pino's path redaction, for lines whose fields are fixed
+ * scalars that no redact path names (the per-request line): the redaction
+ * pass ran over every field because of the wildcard paths and cost ~19 µs of
+ * the ~24 µs a request line took (issue 12's profile). The stream still
+ * scrubs every configured secret from the text, and `logger`'s level (also
+ * after a reload) decides what is written.
+ */
+export function withoutPathRedaction(logger: Pick<Logger, 'child' | 'isLevelEnabled'>): InfoLines {
+  const lines = logger.child({}, { redact: [], level: 'trace' });
+  return {
+    info: (fields, message) => {
+      if (logger.isLevelEnabled('info')) lines.info(fields, message);
+    },
+  };
+}

@@ -1,9 +1,14 @@
 import type { AttemptFinishedEvent, BreakerTransitionEvent, FailoverEvent, ProxyEvents, RequestFinishedEvent, RequestStartedEvent } from '../events';
-import type { Logger } from './logger';
+import { withoutPathRedaction, type InfoLines, type Logger } from './logger';
 
 /** One JSON log line per finished request: id, upstream, attempts, status, latency, overhead, tokens, cost. */
 export class RequestLog implements ProxyEvents {
-  constructor(private readonly logger: Pick<Logger, 'info' | 'warn'>) {}
+  /** The per-request lines: scalar fields only, so they skip pino's path redaction (see {@link withoutPathRedaction}). */
+  private readonly lines: InfoLines;
+
+  constructor(private readonly logger: Pick<Logger, 'info' | 'warn' | 'child' | 'isLevelEnabled'>) {
+    this.lines = withoutPathRedaction(logger);
+  }
 
   requestStarted(_event: RequestStartedEvent): void {
     // not used here
@@ -40,7 +45,7 @@ export class RequestLog implements ProxyEvents {
   }
 
   requestFinished(event: RequestFinishedEvent): void {
-    this.logger.info({
+    this.lines.info({
       event: 'request',
       requestId: event.requestId,
       route: event.route,
