@@ -1,7 +1,7 @@
 /**
  * The example's production deployment (used by example/main.ts and its test):
- * the seed's setup in three regions (Asia-Pacific, US, EU), each preferring
- * its nearest HolySheep region, with the seed HPA and every observability
+ * the playbook's setup in three regions (Asia-Pacific, US, EU), each preferring
+ * its nearest HolySheep region, with the playbook's HPA and every observability
  * object turned on.
  */
 import { App } from 'cdk8s';

@@ -40,12 +40,12 @@ export interface HorizontalPodAutoscalingProps {
   readonly requestsPerSecondPerPod?: number;
   /**
    * Scale-up behavior.
-   * @default - no stabilization, +100% per 15s (seed)
+   * @default - no stabilization, +100% per 15s (the playbook's)
    */
   readonly scaleUp?: ScalingBehavior;
   /**
    * Scale-down behavior.
-   * @default - 300s stabilization, -10% per 60s (seed)
+   * @default - 300s stabilization, -10% per 60s (the playbook's)
    */
   readonly scaleDown?: ScalingBehavior;
 }
@@ -90,12 +90,12 @@ export interface KedaScaledObjectProps {
   readonly rateWindow?: Duration;
   /**
    * Scale-up behavior of the HPA that KEDA manages.
-   * @default - no stabilization, +100% per 15s (seed)
+   * @default - no stabilization, +100% per 15s (the playbook's)
    */
   readonly scaleUp?: ScalingBehavior;
   /**
    * Scale-down behavior of the HPA that KEDA manages.
-   * @default - 300s stabilization, -10% per 60s (seed)
+   * @default - 300s stabilization, -10% per 60s (the playbook's)
    */
   readonly scaleDown?: ScalingBehavior;
 }
@@ -119,7 +119,7 @@ const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:90
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
  */
 export class Autoscaling {
-  /** The seed's HPA: min 3, max 20, CPU 70 %, 100 requests/s per pod. */
+  /** The playbook's HPA: min 3, max 20, CPU 70 %, 100 requests/s per pod. */
   public static horizontalPodAutoscaler(props: HorizontalPodAutoscalingProps = {}): Autoscaling {
     const r = resolveScaling(props);
     return new Autoscaling(AutoscalingKind.HORIZONTAL_POD_AUTOSCALER, r.minReplicas, r.maxReplicas, r.cpu, r.rps, r.scaleUp, r.scaleDown,
@@ -128,7 +128,7 @@ export class Autoscaling {
 
   /**
    * A KEDA `ScaledObject` instead of the HPA: request rate straight from
-   * Prometheus (no prometheus-adapter) plus CPU, with the seed's behavior.
+   * Prometheus (no prometheus-adapter) plus CPU, with the playbook's behavior.
    * The Deployment gets no `replicas`; the ScaledObject needs the KEDA CRDs.
    *
    * @see https://keda.sh/docs/latest/reference/scaledobject-spec/

@@ -26,7 +26,7 @@ const modelPriceSchema = z.strictObject({
   cacheWritePerMillion: z.number().min(0).optional().describe('USD per 1M input tokens written to the prompt cache (Anthropic `cache_creation_input_tokens`; absent: `inputPerMillion`).'),
 });
 
-/** The seed's four models and their USD prices per 1M tokens (2026). */
+/** The playbook's four models and their USD prices per 1M tokens (2026). */
 export const DEFAULT_PRICING: Readonly<Record<string, { inputPerMillion: number; outputPerMillion: number }>> = {
   'gpt-4.1': { inputPerMillion: 8.0, outputPerMillion: 24.0 },
   'claude-sonnet-4.5': { inputPerMillion: 15.0, outputPerMillion: 75.0 },
@@ -92,7 +92,7 @@ export const circuitBreakerSchema = z.strictObject({
 });
 
 export const retriesSchema = z.strictObject({
-  maxRetries: z.number().int().min(0).max(20).default(RETRIES_DEFAULTS.maxRetries).describe('Extra attempts after the first (seed: MAX_RETRIES).'),
+  maxRetries: z.number().int().min(0).max(20).default(RETRIES_DEFAULTS.maxRetries).describe('Extra attempts after the first (playbook: MAX_RETRIES).'),
   baseDelayMs: z.number().int().min(0).default(RETRIES_DEFAULTS.baseDelayMs).describe('First backoff step between attempts on the same upstream, in ms (full jitter).'),
   maxDelayMs: z.number().int().min(0).default(RETRIES_DEFAULTS.maxDelayMs).describe('Upper bound of one backoff delay, in ms.'),
   maxRetryAfterSeconds: z.number().positive().default(RETRIES_DEFAULTS.maxRetryAfterSeconds).describe('Cap on an upstream\'s `Retry-After`, in seconds.'),
@@ -102,7 +102,7 @@ export const retriesSchema = z.strictObject({
 
 export const timeoutsSchema = z.strictObject({
   connectSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.connectSeconds).describe('TCP/TLS connect timeout per try, in seconds.'),
-  requestSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.requestSeconds).describe('Per-try timeout until response headers (seed: timeout 30), in seconds.'),
+  requestSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.requestSeconds).describe('Per-try timeout until response headers (playbook: timeout 30), in seconds.'),
   deadlineSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.deadlineSeconds).describe('One deadline for the whole request, all attempts included, in seconds.'),
   firstTokenSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.firstTokenSeconds).describe('Streams: time allowed until the first body chunk, in seconds.'),
   streamIdleSeconds: z.number().positive().default(TIMEOUTS_DEFAULTS.streamIdleSeconds).describe('Streams: longest silence between two chunks, in seconds.'),
@@ -131,8 +131,8 @@ export const limitsSchema = z.strictObject({
 });
 
 export const currencySchema = z.strictObject({
-  code: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY').describe('Display currency of the usage report (seed: CNY).'),
-  perUsd: z.number().positive().default(1).describe('Units of the display currency per USD (seed: 1).'),
+  code: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY').describe('Display currency of the usage report (playbook: CNY).'),
+  perUsd: z.number().positive().default(1).describe('Units of the display currency per USD (playbook: 1).'),
 });
 
 export const loggingSchema = z.strictObject({
@@ -183,7 +183,7 @@ export const configSchema = z
     rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})).describe('Per-client rate limit (per pod, or fleet-wide with shared state)'),
     auth: authSchema.default(() => authSchema.parse({})).describe('Client keys the proxy accepts'),
     limits: limitsSchema.default(() => limitsSchema.parse({})).describe('Request size, concurrency and slow-client limits'),
-    pricing: z.record(z.string().min(1), modelPriceSchema).default(() => ({ ...DEFAULT_PRICING })).describe('USD per 1M tokens by model (default: the seed\'s four models)'),
+    pricing: z.record(z.string().min(1), modelPriceSchema).default(() => ({ ...DEFAULT_PRICING })).describe('USD per 1M tokens by model (default: the playbook\'s four models)'),
     currency: currencySchema.default(() => currencySchema.parse({})).describe('Display currency of /v1/usage'),
     logging: loggingSchema.default(() => loggingSchema.parse({})).describe('Structured JSON logs'),
     server: serverSchema.default(() => serverSchema.parse({})).describe('Bind address and listening ports'),

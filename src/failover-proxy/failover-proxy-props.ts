@@ -70,7 +70,7 @@ export interface FailoverProxyProps {
   readonly configMapName?: string;
   /**
    * Upstreams, tried in list order unless an upstream sets `priority`.
-   * @default - the seed's HolySheep regions: Asia-Pacific, US, EU
+   * @default - the playbook's HolySheep regions: Asia-Pacific, US, EU
    */
   readonly upstreams?: Upstream[];
   /**
@@ -151,7 +151,7 @@ export interface FailoverProxyProps {
   readonly rateLimitPerMinute?: number;
   /**
    * Prices per model.
-   * @default - the seed's four models (gpt-4.1, claude-sonnet-4.5, gemini-2.5-flash, deepseek-v3.2)
+   * @default - the playbook's four models (gpt-4.1, claude-sonnet-4.5, gemini-2.5-flash, deepseek-v3.2)
    */
   readonly pricing?: ModelPrice[];
   /**
@@ -176,8 +176,9 @@ export interface FailoverProxyProps {
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * Also emit the seed's env variables (HOLYSHEEP_PRIMARY_REGION, HOLYSHEEP_BACKUP_REGIONS,
-   * FAILURE_THRESHOLD, RECOVERY_TIMEOUT, MAX_RETRIES, RATE_LIMIT_PER_MINUTE).
+   * Also emit the playbook's env names (`HOLYSHEEP_PRIMARY_REGION`, `HOLYSHEEP_BACKUP_REGIONS`,
+   * `FAILURE_THRESHOLD`, `RECOVERY_TIMEOUT`, `MAX_RETRIES`, `RATE_LIMIT_PER_MINUTE`), for
+   * deployments that configure the proxy the way the playbook's own Deployment does.
    * Env ranks above config.yaml, so these settings are then NOT hot-reloadable:
    * changing them requires a rollout. The runtime then replaces the config.yaml upstreams
    * with env upstreams named `primary`, `backup_1`, ... that all read `HOLYSHEEP_API_KEY`
@@ -186,7 +187,7 @@ export interface FailoverProxyProps {
    * shared with another upstream is refused.
    * @default false
    */
-  readonly seedEnvVars?: boolean;
+  readonly legacyEnvVars?: boolean;
   /**
    * What a config change does to running pods.
    * @default ConfigRollout.HOT_RELOAD
@@ -305,7 +306,7 @@ export interface FailoverProxyProps {
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Value of the seed's `version` label (a label value: at most 63 characters).
+   * Value of the playbook's `version` label (a label value: at most 63 characters).
    * @default 'v2.0'
    */
   readonly version?: string;

@@ -40,7 +40,7 @@ export interface RequestRateScaledObjectProps {
 
 /**
  * A KEDA `ScaledObject` that scales the proxy Deployment on request rate
- * (Prometheus trigger on `http_requests_total`) and CPU, with the seed HPA's
+ * (Prometheus trigger on `http_requests_total`) and CPU, with the playbook HPA's
  * scale-up/scale-down behavior. An alternative to the HorizontalPodAutoscaler
  * that needs no prometheus-adapter; do not use both on one Deployment.
  *

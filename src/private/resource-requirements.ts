@@ -16,7 +16,7 @@ export interface ResourceSizes {
   readonly ephemeralStorageLimitMebibytes: number;
 }
 
-/** The container's `resources`: memory and ephemeral storage rendered as Gi when whole (the seed's `1Gi`). @internal */
+/** The container's `resources`: memory and ephemeral storage rendered as Gi when whole (the playbook's `1Gi`). @internal */
 export function resourceRequirements(sizes: ResourceSizes): kplus.k8s.ResourceRequirements {
   const q = kplus.k8s.Quantity.fromString;
   const mib = (value: number) => q(value % 1024 === 0 ? `${value / 1024}Gi` : `${value}Mi`);

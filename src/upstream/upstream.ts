@@ -53,9 +53,9 @@ export interface UpstreamProps extends UpstreamBaseOptions {
   readonly baseUrl: string;
 }
 
-/** The seed's three HolySheep AI regions. */
+/** The playbook's three HolySheep AI regions. */
 export enum HolySheepRegion {
-  /** `https://api.holysheep.ai/v1` (the seed's primary). */
+  /** `https://api.holysheep.ai/v1` (the playbook's primary). */
   ASIA_PACIFIC = 'asia-pacific',
   /** `https://us-api.holysheep.ai/v1`. */
   US = 'us',
@@ -79,7 +79,7 @@ export class Upstream {
     return new Upstream(props.name, props.baseUrl, props);
   }
 
-  /** A HolySheep AI region, as in the seed. */
+  /** A HolySheep AI region, as in the playbook. */
   public static holySheep(region: HolySheepRegion, options: UpstreamOptions = {}): Upstream {
     const preset = HOLYSHEEP[region];
     return new Upstream(options.name ?? preset.name, preset.baseUrl, options);

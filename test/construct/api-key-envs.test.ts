@@ -1,6 +1,6 @@
 /**
  * Which env variable carries each upstream's API key: never one variable for
- * two different Secret keys, and with `seedEnvVars` always the variable the
+ * two different Secret keys, and with `legacyEnvVars` always the variable the
  * runtime's env upstreams read (ENV.apiKey).
  */
 import { describe, expect, it } from 'vitest';
@@ -75,13 +75,13 @@ describe('API key env variables', () => {
   });
 });
 
-describe('seedEnvVars', () => {
+describe('legacyEnvVars', () => {
   it('emits a shared non-default key as HOLYSHEEP_API_KEY, the variable the env upstreams read', () => {
     // GIVEN every upstream uses the same non-default key
     const key = SecretKeyRef.fromSecret('openai-credentials', 'token');
     // WHEN
     const { manifests } = synthProxy({
-      seedEnvVars: true,
+      legacyEnvVars: true,
       upstreams: [Upstream.openAi({ apiKey: key }), Upstream.custom({ name: 'backup', baseUrl: 'https://b.example.com/v1', apiKey: key })],
     });
     // THEN
@@ -90,28 +90,28 @@ describe('seedEnvVars', () => {
   });
 
   it('fails on an upstream with models', () => {
-    expect(() => synthProxy({ seedEnvVars: true, upstreams: [Upstream.openAi({ models: ['gpt-4.1'] })] }))
-      .toThrow('\'seedEnvVars\' cannot carry upstream \'openai\' \'models\' (the env upstreams serve every model): drop \'models\' or \'seedEnvVars\' (received ["gpt-4.1"])');
+    expect(() => synthProxy({ legacyEnvVars: true, upstreams: [Upstream.openAi({ models: ['gpt-4.1'] })] }))
+      .toThrow('\'legacyEnvVars\' cannot carry upstream \'openai\' \'models\' (the env upstreams serve every model): drop \'models\' or \'legacyEnvVars\' (received ["gpt-4.1"])');
   });
 
   it('fails on an upstream with modelRewrites', () => {
-    expect(() => synthProxy({ seedEnvVars: true, upstreams: [Upstream.openRouter({ modelRewrites: { 'gpt-4.1': 'openai/gpt-4.1' } })] }))
-      .toThrow('\'seedEnvVars\' cannot carry upstream \'openrouter\' \'modelRewrites\' (the env upstreams rewrite nothing): drop \'modelRewrites\' or \'seedEnvVars\' (received {"gpt-4.1":"openai/gpt-4.1"})');
+    expect(() => synthProxy({ legacyEnvVars: true, upstreams: [Upstream.openRouter({ modelRewrites: { 'gpt-4.1': 'openai/gpt-4.1' } })] }))
+      .toThrow('\'legacyEnvVars\' cannot carry upstream \'openrouter\' \'modelRewrites\' (the env upstreams rewrite nothing): drop \'modelRewrites\' or \'legacyEnvVars\' (received {"gpt-4.1":"openai/gpt-4.1"})');
   });
 
   it('fails on an upstream with a weight other than 1', () => {
-    expect(() => synthProxy({ seedEnvVars: true, upstreams: [Upstream.openAi({ weight: 3 })] }))
-      .toThrow('\'seedEnvVars\' cannot carry upstream \'openai\' \'weight\' (the env upstreams weigh 1): drop \'weight\' or \'seedEnvVars\' (received 3)');
+    expect(() => synthProxy({ legacyEnvVars: true, upstreams: [Upstream.openAi({ weight: 3 })] }))
+      .toThrow('\'legacyEnvVars\' cannot carry upstream \'openai\' \'weight\' (the env upstreams weigh 1): drop \'weight\' or \'legacyEnvVars\' (received 3)');
   });
 
   it('fails on two upstreams with the same priority', () => {
-    expect(() => synthProxy({ seedEnvVars: true, upstreams: [Upstream.openAi({ priority: 1 }), Upstream.groq({ priority: 1 })] }))
-      .toThrow('\'seedEnvVars\' orders upstreams strictly (no round robin): upstreams \'openai\' and \'groq\' share \'priority\' 1 (received 1 twice)');
+    expect(() => synthProxy({ legacyEnvVars: true, upstreams: [Upstream.openAi({ priority: 1 }), Upstream.groq({ priority: 1 })] }))
+      .toThrow('\'legacyEnvVars\' orders upstreams strictly (no round robin): upstreams \'openai\' and \'groq\' share \'priority\' 1 (received 1 twice)');
   });
 
   it('fails on an upstream with a different key than the first', () => {
     expect(() => synthProxy({
-      seedEnvVars: true,
+      legacyEnvVars: true,
       upstreams: [Upstream.openAi({ apiKey: SecretKeyRef.fromSecret('o', 'k') }), Upstream.groq()],
     })).toThrow('upstream \'groq\' \'apiKey\' is holysheep-credentials/api-key, upstream \'openai\' uses o/k (received holysheep-credentials/api-key)');
   });

@@ -86,9 +86,9 @@ describe('FailoverProxy refuses bad props at synth', () => {
     expect(synthWith({ httpsProxy: 'socks5://proxy:1080' })).toThrow(/egress\.httpsProxy: must be an absolute http\(s\) URL.*\(received "socks5:\/\/proxy:1080"\)/);
   });
 
-  it('fails on seedEnvVars with several API keys', () => {
-    expect(synthWith({ seedEnvVars: true, upstreams: [ap, Upstream.openAi({ apiKey: SecretKeyRef.fromSecret('openai', 'key') })] }))
-      .toThrow('\'seedEnvVars\' needs every upstream to share one API key (HOLYSHEEP_API_KEY): upstream \'openai\' \'apiKey\' is openai/key, upstream \'holysheep-ap\' uses holysheep-credentials/api-key (received openai/key)');
+  it('fails on legacyEnvVars with several API keys', () => {
+    expect(synthWith({ legacyEnvVars: true, upstreams: [ap, Upstream.openAi({ apiKey: SecretKeyRef.fromSecret('openai', 'key') })] }))
+      .toThrow('\'legacyEnvVars\' needs every upstream to share one API key (HOLYSHEEP_API_KEY): upstream \'openai\' \'apiKey\' is openai/key, upstream \'holysheep-ap\' uses holysheep-credentials/api-key (received openai/key)');
   });
 
   it('fails on an unpinned or latest image', () => {

@@ -86,18 +86,18 @@ describe('best practices (kube-score / Polaris / kube-linter style)', () => {
     expect(findings).toEqual([]);
   });
 
-  it('reports the seed\'s weak spots (the linter can fail)', () => {
-    // GIVEN the seed's deployment shape: latest image, no security context, replicas next to an HPA
+  it('reports the playbook\'s weak spots (the linter can fail)', () => {
+    // GIVEN the playbook's deployment shape: latest image, no security context, replicas next to an HPA
     const { manifests } = synthProxy();
-    const seedLike = JSON.parse(JSON.stringify(manifests)) as Manifest[];
-    const deployment = find(seedLike, 'Deployment');
+    const playbookLike = JSON.parse(JSON.stringify(manifests)) as Manifest[];
+    const deployment = find(playbookLike, 'Deployment');
     deployment.spec.replicas = 3;
     delete deployment.spec.template.spec.securityContext;
     delete deployment.spec.template.spec.initContainers;
     deployment.spec.template.spec.containers[0].image = 'holysheep/proxy:latest';
     delete deployment.spec.template.spec.containers[0].securityContext;
     // WHEN
-    const findings = lint(seedLike.filter((m) => m.kind !== 'PodDisruptionBudget'));
+    const findings = lint(playbookLike.filter((m) => m.kind !== 'PodDisruptionBudget'));
     // THEN
     expect(findings).toEqual(expect.arrayContaining([
       'pod: runAsNonRoot', 'ai-proxy: writable root filesystem', 'ai-proxy: unpinned image holysheep/proxy:latest',

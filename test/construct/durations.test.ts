@@ -36,9 +36,9 @@ describe('FailoverProxy durations', () => {
     expect(find(manifests, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(51);
   });
 
-  it('emits a decimal RECOVERY_TIMEOUT with seedEnvVars', () => {
+  it('emits a decimal RECOVERY_TIMEOUT with legacyEnvVars', () => {
     // GIVEN / WHEN
-    const { manifests } = synthProxy({ seedEnvVars: true, recoveryTimeout: Duration.millis(1500) });
+    const { manifests } = synthProxy({ legacyEnvVars: true, recoveryTimeout: Duration.millis(1500) });
     // THEN
     const env = find(manifests, 'Deployment').spec.template.spec.containers[0].env as any[];
     expect(env.find((e) => e.name === 'RECOVERY_TIMEOUT')?.value).toBe('1.5');

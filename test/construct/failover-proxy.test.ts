@@ -70,7 +70,7 @@ function fullyCustomized() {
 }
 
 describe('FailoverProxy', () => {
-  it('synthesizes the seed-compatible default deployment', () => {
+  it('synthesizes the playbook-compatible default deployment', () => {
     // GIVEN / WHEN
     const { manifests } = synthProxy();
     // THEN the snapshot holds, and the objects and their names are the playbook's
@@ -99,7 +99,7 @@ describe('FailoverProxy', () => {
     expect(find(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(2);
   });
 
-  it('keeps the seed object names, ports, probes and resources by default', () => {
+  it('keeps the playbook\'s object names, ports, probes and resources by default', () => {
     // GIVEN / WHEN
     const { manifests } = synthProxy();
     // THEN
@@ -151,9 +151,9 @@ describe('FailoverProxy', () => {
     expect(env).not.toContain(ENV.failureThreshold);
   });
 
-  it('emits the seed env names only when seedEnvVars is set', () => {
+  it('emits the playbook\'s env names only when legacyEnvVars is set', () => {
     // GIVEN / WHEN
-    const { manifests } = synthProxy({ seedEnvVars: true, maxRetries: 4 });
+    const { manifests } = synthProxy({ legacyEnvVars: true, maxRetries: 4 });
     // THEN
     const env = Object.fromEntries(find(manifests, 'Deployment').spec.template.spec.containers[0].env
       .filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));

@@ -16,7 +16,7 @@ describe('Autoscaling.kedaScaledObject', () => {
     expect(find(manifests, 'ScaledObject').metadata.name).toBe('holysheep-ai-proxy');
   });
 
-  it('scales the Deployment with the seed targets: no HPA, no replicas, PDB sized by KEDA min', () => {
+  it('scales the Deployment with the playbook\'s targets: no HPA, no replicas, PDB sized by KEDA min', () => {
     // GIVEN / WHEN the defaults
     const { proxy, manifests } = synthProxy({ autoscaling: Autoscaling.kedaScaledObject(), pdbMinAvailable: 2 });
     // THEN

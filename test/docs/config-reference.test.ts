@@ -18,7 +18,7 @@ describe('README config reference', () => {
   it('lists every top-level section of config.yaml with its defaults', () => {
     // GIVEN / WHEN the rendered table
     const table = renderConfigReference();
-    // THEN the sections and a few seed defaults are in it
+    // THEN the sections and a few defaults are in it
     for (const key of ['upstreams[].baseUrl', 'circuitBreaker.failureThreshold', 'retries.maxRetries', 'rateLimit.requestsPerMinute', 'pricing', 'currency.code']) {
       expect(table).toContain(`| \`${key}\` |`);
     }

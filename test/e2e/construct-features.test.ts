@@ -1,7 +1,7 @@
 /**
  * Manifest → runtime paths of FailoverProxy props, each run as a pod from the
  * synthesized manifests against mock upstreams on 127.0.0.1:
- * - `seedEnvVars` with a shared non-default key: the env upstreams get the key;
+ * - `legacyEnvVars` with a shared non-default key: the env upstreams get the key;
  * - `clientKeys` → PROXY_API_KEYS: 401 without a client key, 200 with one;
  * - a ConfigMap edit (kubelet's `..data` symlink swap) hot-reloads the upstream order.
  */
@@ -32,22 +32,22 @@ async function twoMocks(): Promise<MockUpstream[]> {
 
 const chatBody = JSON.stringify({ model: 'deepseek-v3.2', messages: [{ role: 'user', content: 'ping' }] });
 
-describe('seedEnvVars with a shared non-default API key, run as a pod', () => {
+describe('legacyEnvVars with a shared non-default API key, run as a pod', () => {
   let mocks: MockUpstream[] = [];
   let pod: RunningPod | undefined;
 
   beforeAll(async () => {
-    // GIVEN every upstream shares the key openai-credentials/token (not the default Secret) and seedEnvVars is on
+    // GIVEN every upstream shares the key openai-credentials/token (not the default Secret) and legacyEnvVars is on
     mocks = await twoMocks();
     const key = SecretKeyRef.fromSecret('openai-credentials', 'token');
     const manifests = synth({
-      seedEnvVars: true,
+      legacyEnvVars: true,
       upstreams: [
         Upstream.custom({ name: 'mock-a', baseUrl: mocks[0].url, apiKey: key }),
         Upstream.custom({ name: 'mock-b', baseUrl: mocks[1].url, apiKey: key }),
       ],
     });
-    pod = await startPod({ manifests, deploymentName: 'e2e-proxy', secretValues: { 'openai-credentials/token': 'sk-seed-shared-test' } });
+    pod = await startPod({ manifests, deploymentName: 'e2e-proxy', secretValues: { 'openai-credentials/token': 'sk-shared-test-key' } });
   });
 
   afterAll(async () => {
@@ -64,11 +64,11 @@ describe('seedEnvVars with a shared non-default API key, run as a pod', () => {
     mocks[0].setMode({ kind: 'status', status: 503 });
     const second = await chat(client);
     // THEN the env upstreams (named by the runtime) carry the key from HOLYSHEEP_API_KEY
-    expect(pod!.env[ENV.apiKey]).toBe('sk-seed-shared-test');
+    expect(pod!.env[ENV.apiKey]).toBe('sk-shared-test-key');
     expect(first, pod!.logs()).toMatchObject({ status: 200, upstream: ENV_UPSTREAM_NAMES.primary });
     expect(second, pod!.logs()).toMatchObject({ status: 200, upstream: `${ENV_UPSTREAM_NAMES.backupPrefix}1` });
-    expect(mocks[0].received[0]?.headers.authorization).toBe('Bearer sk-seed-shared-test');
-    expect(mocks[1].received.at(-1)?.headers.authorization).toBe('Bearer sk-seed-shared-test');
+    expect(mocks[0].received[0]?.headers.authorization).toBe('Bearer sk-shared-test-key');
+    expect(mocks[1].received.at(-1)?.headers.authorization).toBe('Bearer sk-shared-test-key');
   });
 });
 

@@ -6,13 +6,13 @@ import { METRICS } from '../../src/contract';
 import { RequestRateScaledObject } from '../../src/observability';
 
 describe('RequestRateScaledObject', () => {
-  it('scales the Deployment on request rate and CPU with the seed HPA\'s behavior (snapshot)', () => {
-    // GIVEN the seed's deployment in production
+  it('scales the Deployment on request rate and CPU with the playbook HPA\'s behavior (snapshot)', () => {
+    // GIVEN the playbook's deployment in production
     const chart = Testing.chart();
     // WHEN a ScaledObject is added with defaults
     new RequestRateScaledObject(chart, 'Scaler', { deploymentName: 'holysheep-ai-proxy', namespaceName: 'production' });
     const [so] = Testing.synth(chart);
-    // THEN it targets the Deployment, 3..20 replicas, prometheus + cpu triggers and the seed behavior
+    // THEN it targets the Deployment, 3..20 replicas, prometheus + cpu triggers and the playbook's behavior
     expect(so).toMatchSnapshot();
     expect(so.apiVersion).toBe('keda.sh/v1alpha1');
     expect(so.kind).toBe('ScaledObject');

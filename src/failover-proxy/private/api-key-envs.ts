@@ -14,7 +14,7 @@ export interface ApiKeyEnv {
 }
 
 /**
- * Which env variable holds each upstream's key. The default ref gets the seed's
+ * Which env variable holds each upstream's key. The default ref gets the playbook's
  * name (`HOLYSHEEP_API_KEY`, reserved for it); every other distinct Secret key
  * gets `<UPSTREAM_NAME>_API_KEY` from the first upstream using it. Two
  * upstreams whose names map to the same variable (`a-b` and `a_b`, or a custom
@@ -47,7 +47,7 @@ export function assignApiKeyEnvs(upstreams: readonly Upstream[], defaultRef: Sec
   for (const upstream of upstreams) {
     byUpstream.set(upstream.name, envFor(upstream.apiKey ?? defaultRef, upstream.name));
   }
-  // the default key first, as in the seed
+  // the default key first, as in the playbook
   envs.sort((a, b) => Number(b.envName === ENV.apiKey) - Number(a.envName === ENV.apiKey));
   return { envs, byUpstream };
 }

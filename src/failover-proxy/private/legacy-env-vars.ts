@@ -1,5 +1,5 @@
 /**
- * Internal: the `seedEnvVars` mode of FailoverProxy. The seed's env interface
+ * Internal: the `legacyEnvVars` mode of FailoverProxy. The playbook's env interface
  * (HOLYSHEEP_PRIMARY_REGION, HOLYSHEEP_BACKUP_REGIONS, ...) replaces the
  * config.yaml upstreams in the runtime with env upstreams named `primary`,
  * `backup_1`, ... that serve every model, weigh 1, are strictly ordered and all
@@ -11,7 +11,7 @@ import { ENV } from '../../contract';
 import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 import { Upstream } from '../../upstream/upstream';
 
-/** Settings the seed's env variables carry besides the upstreams. @internal */
+/** Settings the playbook's env names carry besides the upstreams. @internal */
 export interface LegacyEnvSettings {
   readonly failureThreshold: number;
   readonly recoveryTimeoutSeconds: number;
@@ -20,7 +20,7 @@ export interface LegacyEnvSettings {
 }
 
 /**
- * The one Secret key every upstream shares in seedEnvVars mode (it is emitted
+ * The one Secret key every upstream shares in legacyEnvVars mode (it is emitted
  * as `HOLYSHEEP_API_KEY`, the variable the runtime's env upstreams read).
  * Throws naming the prop and the value for anything the env upstreams cannot
  * express: a second key, `models`, `modelRewrites`, a non-default `weight`, a priority tie. @internal
@@ -33,28 +33,28 @@ export function legacyEnvSharedKey(upstreams: readonly Upstream[], apiKey: Secre
   upstreams.forEach((upstream, index) => {
     const ref = upstream.apiKey ?? apiKey;
     if (!ref._sameKeyAs(shared)) {
-      throw new Error(`'seedEnvVars' needs every upstream to share one API key (${ENV.apiKey}): upstream '${upstream.name}' 'apiKey' is ${describe(ref)}, upstream '${first.name}' uses ${describe(shared)} (received ${describe(ref)})`);
+      throw new Error(`'legacyEnvVars' needs every upstream to share one API key (${ENV.apiKey}): upstream '${upstream.name}' 'apiKey' is ${describe(ref)}, upstream '${first.name}' uses ${describe(shared)} (received ${describe(ref)})`);
     }
     if (upstream.models.length > 0) {
-      throw new Error(`'seedEnvVars' cannot carry upstream '${upstream.name}' 'models' (the env upstreams serve every model): drop 'models' or 'seedEnvVars' (received ${JSON.stringify(upstream.models)})`);
+      throw new Error(`'legacyEnvVars' cannot carry upstream '${upstream.name}' 'models' (the env upstreams serve every model): drop 'models' or 'legacyEnvVars' (received ${JSON.stringify(upstream.models)})`);
     }
     if (Object.keys(upstream.modelRewrites).length > 0) {
-      throw new Error(`'seedEnvVars' cannot carry upstream '${upstream.name}' 'modelRewrites' (the env upstreams rewrite nothing): drop 'modelRewrites' or 'seedEnvVars' (received ${JSON.stringify(upstream.modelRewrites)})`);
+      throw new Error(`'legacyEnvVars' cannot carry upstream '${upstream.name}' 'modelRewrites' (the env upstreams rewrite nothing): drop 'modelRewrites' or 'legacyEnvVars' (received ${JSON.stringify(upstream.modelRewrites)})`);
     }
     if (upstream.weight !== 1) {
-      throw new Error(`'seedEnvVars' cannot carry upstream '${upstream.name}' 'weight' (the env upstreams weigh 1): drop 'weight' or 'seedEnvVars' (received ${upstream.weight})`);
+      throw new Error(`'legacyEnvVars' cannot carry upstream '${upstream.name}' 'weight' (the env upstreams weigh 1): drop 'weight' or 'legacyEnvVars' (received ${upstream.weight})`);
     }
     const priority = upstream.priority ?? index;
     const other = priorities.get(priority);
     if (other !== undefined) {
-      throw new Error(`'seedEnvVars' orders upstreams strictly (no round robin): upstreams '${other}' and '${upstream.name}' share 'priority' ${priority} (received ${priority} twice)`);
+      throw new Error(`'legacyEnvVars' orders upstreams strictly (no round robin): upstreams '${other}' and '${upstream.name}' share 'priority' ${priority} (received ${priority} twice)`);
     }
     priorities.set(priority, upstream.name);
   });
   return shared;
 }
 
-/** The seed's env variables (upstream base URLs in priority order, breaker, retries, rate limit). @internal */
+/** The playbook's env variables (upstream base URLs in priority order, breaker, retries, rate limit). @internal */
 export function legacyEnv(upstreams: readonly Upstream[], settings: LegacyEnvSettings): kplus.k8s.EnvVar[] {
   const ordered = upstreams
     .map((upstream, index) => ({ upstream, priority: upstream.priority ?? index }))

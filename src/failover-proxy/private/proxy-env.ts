@@ -1,7 +1,7 @@
 /**
  * Internal: the proxy container's env. Keys come from Secrets (never values
  * in the manifest); ports and the config path from the shared contract; with
- * `seedEnvVars` also the seed's variables, which rank above config.yaml.
+ * `legacyEnvVars` also the playbook's env names, which rank above config.yaml.
  */
 import * as kplus from 'cdk8s-plus-28';
 import type { ApiKeyEnv } from './api-key-envs';
@@ -12,7 +12,7 @@ import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 
 /**
  * Upstream keys (the default key first), client keys, ports and config path,
- * then the seed's variables when `seedEnvVars` is set. @internal
+ * then the playbook's env names when `legacyEnvVars` is set. @internal
  */
 export function proxyEnv(settings: ProxySettings, apiKeyEnvs: readonly ApiKeyEnv[]): kplus.k8s.EnvVar[] {
   const env = apiKeyEnvs.map((e) => secretEnv(e.envName, e.ref));

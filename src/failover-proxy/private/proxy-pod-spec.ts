@@ -13,7 +13,7 @@ import { containerSecurityContext, podSecurityContext } from '../../private/pod-
 import { resourceRequirements } from '../../private/resource-requirements';
 import type { RuntimePodParts } from '../../proxy-runtime/proxy-runtime';
 
-/** Seed's probe timings. */
+/** The playbook's probe timings. */
 const LIVENESS = { initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 };
 const READINESS = { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 };
 
@@ -62,7 +62,7 @@ export function proxyPodSpec(settings: ProxySettings, inputs: ProxyPodInputs): k
   };
 }
 
-/** The `ai-proxy` container: API and metrics ports, the seed's probes, resources and security. */
+/** The `ai-proxy` container: API and metrics ports, the playbook's probes, resources and security. */
 function proxyContainer(settings: ProxySettings, image: string, env: kplus.k8s.EnvVar[], mounts: kplus.k8s.VolumeMount[]): kplus.k8s.Container {
   const httpPort = kplus.k8s.IntOrString.fromNumber(PORTS.http);
   return {

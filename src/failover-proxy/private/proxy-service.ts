@@ -1,6 +1,6 @@
 /**
  * Internal: the proxy's ClusterIP Service: port 80 to the container's `http`
- * port (8080, the seed's Service) and 9090 to `metrics`, targeted by name.
+ * port (8080, the playbook's Service) and 9090 to `metrics`, targeted by name.
  */
 import * as kplus from 'cdk8s-plus-28';
 import { PORT_NAMES, PORTS } from '../../contract';

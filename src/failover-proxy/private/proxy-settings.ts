@@ -167,7 +167,7 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     httpsProxy: props.httpsProxy,
     noProxy: [...(props.noProxy ?? [])],
     pricing,
-    legacyEnvVars: props.seedEnvVars ?? false,
+    legacyEnvVars: props.legacyEnvVars ?? false,
     pdbMinAvailable: props.pdbMinAvailable,
     networkPolicy: (props.networkPolicy ?? true) ? resolveNetworkPolicy(props, upstreams) : undefined,
     monitoring: props.monitoring,
