@@ -58,9 +58,8 @@ export interface MockRoute {
 
 /** The OpenAI error body (`type` from the status, `param` when a field is named). */
 export function openAiError(status: number, message: string, code: string | null, param: string | null = null): unknown {
-  const type = status === 401 ? 'authentication_error'
-    : status === 429 ? 'rate_limit_exceeded'
-      : status >= 500 ? 'api_error' : 'invalid_request_error';
+  // as OpenAI types them: rate limits `requests`, its own failures `server_error`, the rest the request's fault
+  const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
   return { error: { message, type, param, code } };
 }
 
