@@ -18,7 +18,12 @@ export type AttemptOutcome =
   /** refused, reset, DNS, TLS. */
   | 'connection_error'
   /** the client went away. */
-  | 'aborted';
+  | 'aborted'
+  /**
+   * the upstream does not serve this API (404/405 on a Responses route): the
+   * next upstream is tried and this one is never counted against.
+   */
+  | 'unsupported';
 
 /** Breaker states, as the gauge and /v1/status show them. */
 export type BreakerStateName = 'closed' | 'half_open' | 'open';

@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyConfig } from '../../src/contract';
 import type { RetryBudget } from '../core';
 import type { ProxyEvents } from '../events';
+import type { ResponseAffinity } from './formats/response-affinity';
 import type { ProxyRoute } from './intake/routes';
+import type { BufferBudget } from './response/buffer-budget';
+import type { SecretRedactor } from './response/secret-redactor';
 import type { UpstreamRuntime } from './upstreams/upstream-runtime';
 
 /** Per-request context the server hands the engine. */
@@ -15,6 +18,15 @@ export interface ProxyRequestContext {
   readonly client?: string;
   /** The route the server matched, method checked, from the engine's table (intake/routes.ts). */
   readonly route: ProxyRoute;
+  /** The request body when the server already read it (bounded by `maxBodyBytes`); else the engine reads it. */
+  readonly body?: Buffer;
+  /**
+   * The `X-Forwarded-For` the upstream gets (the socket address, appended to
+   * a trusted proxy's list); absent: the socket's address.
+   */
+  readonly forwardedFor?: string;
+  /** The socket peer is in `server.trustedProxyCidrs`: its forwarding headers go upstream. */
+  readonly trustedPeer?: boolean;
 }
 
 /** What the engine lends every request: its sinks, clocks and the live state a reload may replace. */
@@ -24,8 +36,16 @@ export interface EngineServices {
   readonly now: () => number;
   /** [0, 1) source for jitter. */
   readonly random: () => number;
+  /** Which upstream created each Responses API response id. */
+  readonly affinity: ResponseAffinity;
   /** Stop functions of the streams open to clients (the drain calls them). */
   readonly streams: Set<(reason: string) => void>;
+  /** Stop functions of buffered requests waiting on an upstream (the drain answers them 503). */
+  readonly waiting: Set<(reason: string) => void>;
+  /** The pod-wide budget of response bytes buffered at once (`limits.maxBufferedResponseBytes`). */
+  readonly bufferBudget: BufferBudget;
+  /** Removes the proxy's secrets from what upstreams send back (follows reloads). */
+  redactor(): SecretRedactor;
   /** The retry budget in force now (a reload may replace it mid-request). */
   retryBudget(): RetryBudget;
   /** The current runtime of the named upstream (a reload may have replaced its pool). */
@@ -49,6 +69,20 @@ export interface Exchange extends Intake {
   readonly model: string;
   /** The client asked for a stream on a route that streams. */
   readonly stream: boolean;
+  /**
+   * Responses API: the request names a response (`previous_response_id`, or
+   * the id in `/v1/responses/{id}`) that the pinned upstream created; only it
+   * is tried, and when it cannot serve the answer says so.
+   */
+  readonly pinned?: PinnedResponse;
+}
+
+/** A request bound to the upstream that holds the response it names. */
+export interface PinnedResponse {
+  readonly responseId: string;
+  readonly upstream: string;
+  /** The request field that named it (`previous_response_id`), or undefined for the id in the path. */
+  readonly param?: string;
 }
 
 /** How far the attempts got, as the failover headers report it. */

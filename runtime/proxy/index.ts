@@ -12,4 +12,4 @@
  */
 export { ProxyEngine, type ProxyEngineOptions, type ProxyRequestContext, type UpstreamStatus } from './proxy-engine';
 export { matchRoute, ROUTES, type ProxyRoute } from './intake/routes';
-export type { ApiFormat, RequestFacts, StreamFilter, UpstreamBody } from './formats/api-format';
+export type { ApiFormat, RequestFacts, RequestProblem } from './formats/api-format';

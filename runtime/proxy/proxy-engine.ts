@@ -4,12 +4,17 @@ import type { ProxyConfig } from '../../src/contract';
 import { RetryBudget, UpstreamSelector, type Disposable } from '../core';
 import { NO_EVENTS, type BreakerStateName, type ProxyEvents } from '../events';
 import { runAttempts } from './attempts/attempt-loop';
+import { eligibleUpstreams } from './attempts/eligible-upstreams';
 import type { EngineServices, Exchange, Intake, ProxyRequestContext } from './exchange';
+import { LocalResponseAffinity, type ResponseAffinity } from './formats/response-affinity';
 import { readRequestJson } from './intake/request-json';
 import { newRequestRecord, requestFinishedEvent } from './request-record';
+import { BufferBudget } from './response/buffer-budget';
 import { NO_ATTEMPTS, sendFailure } from './response/failover-headers';
+import { proxySecrets, SecretRedactor } from './response/secret-redactor';
 import { HealthChecker } from './upstreams/health-checker';
-import { buildUpstreamRuntimes, type BreakerSharing, type UpstreamRuntime } from './upstreams/upstream-runtime';
+import { trackSocketReuse } from './upstreams/reused-socket';
+import { buildUpstreamRuntimes, type BreakerSharing, type UpstreamRuntime, type UpstreamError } from './upstreams/upstream-runtime';
 
 export type { ProxyRequestContext } from './exchange';
 
@@ -29,6 +34,12 @@ export interface ProxyEngineOptions {
   now?: () => number;
   /** [0, 1) source for jitter; default `Math.random`. */
   random?: () => number;
+  /**
+   * Which upstream created each Responses API response id; default a
+   * per-pod LRU of `limits.responseAffinityEntries` ids (shared state may
+   * pass a fleet-wide one).
+   */
+  responseAffinity?: ResponseAffinity;
   /** Breakers shared across replicas (shared state); default: each breaker decides alone. */
   breakerSharing?: BreakerSharing;
 }
@@ -50,6 +61,17 @@ export interface UpstreamStatus {
   /** Held open by hand ({@link ProxyEngine.isolate}). */
   isolated: boolean;
   models: string[];
+  /** The last failed attempt on this upstream, with its error code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`, ...); null before any. */
+  lastError: UpstreamErrorView | null;
+}
+
+/** {@link UpstreamError} as `/v1/status` shows it. */
+export interface UpstreamErrorView {
+  readonly code: string | null;
+  readonly outcome: UpstreamError['outcome'];
+  readonly status: number | null;
+  /** ISO time of the failure. */
+  readonly at: string;
 }
 
 /** Config and upstreams one request runs with (swapped atomically on reconfigure). */
@@ -85,7 +107,11 @@ export class ProxyEngine {
   private readonly selector = new UpstreamSelector();
   private budget: RetryBudget;
   private readonly streams = new Set<(reason: string) => void>();
+  private readonly waiting = new Set<(reason: string) => void>();
+  private readonly bufferBudget: BufferBudget;
+  private redactor: SecretRedactor;
   private readonly services: EngineServices;
+  private readonly affinity: ResponseAffinity;
   private healthChecker: HealthChecker | undefined;
   private closed = false;
 
@@ -95,9 +121,13 @@ export class ProxyEngine {
     this.logger = options.logger ?? SILENT;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.affinity = options.responseAffinity ?? new LocalResponseAffinity(options.config.limits.responseAffinityEntries);
     this.breakerSharing = options.breakerSharing;
     this.state = { config: options.config, upstreams: this.buildRuntimes(options.config, []) };
     this.budget = this.newBudget(options.config);
+    this.bufferBudget = new BufferBudget(options.config.limits.maxBufferedResponseBytes);
+    this.redactor = this.newRedactor();
+    trackSocketReuse();
     this.services = {
       events: this.events,
       now: this.now,
@@ -105,6 +135,10 @@ export class ProxyEngine {
       retryBudget: () => this.budget,
       currentUpstream: (name) => this.state.upstreams.find((u) => u.name === name),
       streams: this.streams,
+      waiting: this.waiting,
+      bufferBudget: this.bufferBudget,
+      redactor: () => this.redactor,
+      affinity: this.affinity,
     };
     this.startHealthChecks();
   }
@@ -128,6 +162,9 @@ export class ProxyEngine {
       this.budget = this.newBudget(config);
     }
     this.state = { config, upstreams };
+    this.bufferBudget.setLimit(config.limits.maxBufferedResponseBytes);
+    this.redactor = this.newRedactor();
+    if (this.affinity instanceof LocalResponseAffinity) this.affinity.resize(config.limits.responseAffinityEntries);
     this.healthChecker?.stop();
     this.healthChecker = undefined;
     this.startHealthChecks();
@@ -150,6 +187,9 @@ export class ProxyEngine {
         openUntil: openUntil === null ? null : new Date(openUntil).toISOString(),
         isolated: u.breaker.isolated,
         models: [...u.models],
+        lastError: u.lastError === null
+          ? null
+          : { code: u.lastError.code ?? null, outcome: u.lastError.outcome, status: u.lastError.status ?? null, at: new Date(u.lastError.at).toISOString() },
       };
     });
   }
@@ -174,9 +214,19 @@ export class ProxyEngine {
     return this.streams.size;
   }
 
-  /** Drain: ends every open stream with an SSE error event and aborts its upstream. */
+  /**
+   * Drain: ends every open stream with an SSE error event and aborts its
+   * upstream, and answers every buffered request still waiting on an
+   * upstream with 503 `server_shutting_down` (rather than a reset).
+   */
   public abortStreams(reason: string): void {
     for (const abort of [...this.streams]) abort(reason);
+    for (const abort of [...this.waiting]) abort(reason);
+  }
+
+  /** Upstream response bytes held in memory now, against `limits.maxBufferedResponseBytes`. */
+  public bufferedResponseBytes(): number {
+    return this.bufferBudget.used;
   }
 
   /** Stops health checks and closes pools (after in-flight requests). */
@@ -225,7 +275,22 @@ export class ProxyEngine {
         record.errorCode = refused.errorCode;
         return;
       }
-      await runAttempts(x, order, parsed, record);
+      const problem = route.hasBody && parsed ? route.format.checkRequest(parsed) : undefined;
+      if (problem) {
+        const refused = sendFailure(x, NO_ATTEMPTS, 400, problem.code, problem.message, {}, 'none', problem.param);
+        record.status = refused.status;
+        record.errorCode = refused.errorCode;
+        return;
+      }
+      // the upstreams whose format can serve this request (and, for a Responses follow-up, the one holding it)
+      const eligible = await eligibleUpstreams(x, order, parsed, record.stream);
+      if (eligible.kind === 'refused') {
+        const refused = sendFailure(x, NO_ATTEMPTS, eligible.status, eligible.code, eligible.message, eligible.status === 503 ? { 'retry-after': '1' } : {}, 'none', eligible.param ?? null);
+        record.status = refused.status;
+        record.errorCode = refused.errorCode;
+        return;
+      }
+      await runAttempts(eligible.pinned ? { ...x, pinned: eligible.pinned } : x, eligible.order, parsed, record);
     } catch (error) {
       this.logger.error({ err: error, requestId: ctx.requestId }, 'proxy engine failed');
       if (!res.headersSent) {
@@ -254,6 +319,11 @@ export class ProxyEngine {
     this.breakerSharing?.upstreamsChanged(runtimes.map((u) => u.name));
     for (const pool of retired) void pool.close();
     return runtimes;
+  }
+
+  /** The redactor of the secrets responses must not carry (rebuilt on reconfigure). */
+  private newRedactor(): SecretRedactor {
+    return new SecretRedactor(proxySecrets(this.state.upstreams.map((u) => u.apiKey), this.env, this.state.config.egress.httpsProxy));
   }
 
   private newBudget(config: ProxyConfig): RetryBudget {

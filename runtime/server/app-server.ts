@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { performance } from 'node:perf_hooks';
 import type { EnginePort } from './engine-port';
 import { HEADERS, PATHS, type ProxyConfig } from '../../src/contract';
+import { handleClientError } from '../http/client-error';
+import { ForwardingPolicy } from '../http/forwarding-policy';
 import { sendOpenAIError } from '../http/openai-error';
 import type { ClientAuth } from '../ops/client-auth';
 import type { Logger } from '../ops/logger';
@@ -9,7 +11,8 @@ import type { ProxyMetrics } from '../ops/metrics';
 import type { RateLimiter } from '../ops/rate-limiter';
 import { requestIdFrom } from '../ops/request-id';
 import type { UsageTracker } from '../ops/usage-report';
-import { ROUTES, routePath, type ProxyRoute } from '../proxy/intake/routes';
+import { readBoundedBody } from '../proxy/intake/request-body';
+import { routePath, routesFor, type ProxyRoute } from '../proxy/intake/routes';
 import { failoverHeaders } from '../proxy/response/failover-headers';
 
 /** Readiness as the server sees it; the drain flips `draining`. */
@@ -40,13 +43,6 @@ export interface AppServer {
   applyLimits(config: ProxyConfig): void;
 }
 
-/**
- * Routes the engine serves, by path (a Map: the path comes from the client,
- * so `/constructor` must not find Object.prototype). HEAD is not accepted
- * here: the engine proxies only the method listed.
- */
-const ENGINE_ROUTES: ReadonlyMap<string, ProxyRoute> = new Map(ROUTES.map((r) => [r.route, r]));
-
 /** Routes the server answers itself, with their method (HEAD allowed on these GETs). */
 const OWN_ROUTES: ReadonlyMap<string, string> = new Map([
   [PATHS.healthLive, 'GET'],
@@ -62,6 +58,13 @@ export function ownResponseHeaders(started: number): Record<string, string> {
 }
 
 /**
+ * How often Node checks the slow-client timeouts (`headersTimeout`,
+ * `requestTimeout`): at its default of 30 s a 30 s timeout fired at up to
+ * 60 s; checked every second, a timeout fires within about a second of its setting.
+ */
+export const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
+
+/**
  * The main port: health paths, `/v1/status`, `/v1/usage`, then
  * auth → rate limit → declared body size (413) → concurrency →
  * `engine.handle` with the matched route. The server is the one front door:
@@ -73,12 +76,22 @@ export function ownResponseHeaders(started: number): Record<string, string> {
 export function createAppServer(options: AppServerOptions): AppServer {
   const { engine, auth, rateLimiter, metrics, usage, logger, lifecycle } = options;
   let inFlight = 0;
+  // the forwarding policy follows reloads of server.trustedProxyCidrs
+  let forwarding = { cidrs: [] as readonly string[], policy: new ForwardingPolicy([]) };
+  const forwardingPolicy = (): ForwardingPolicy => {
+    const cidrs = options.config().server.trustedProxyCidrs;
+    if (cidrs !== forwarding.cidrs) forwarding = { cidrs, policy: new ForwardingPolicy(cidrs) };
+    return forwarding.policy;
+  };
 
+  /** Refuses a request in its route's format (Anthropic's error shape on the Messages routes, OpenAI's elsewhere). */
   const refuse = (
     req: IncomingMessage, res: ServerResponse, route: string, started: number,
-    status: number, code: string, message: string, headers: Record<string, string> = {},
+    status: number, code: string, message: string, headers: Record<string, string> = {}, engineRoute?: ProxyRoute,
   ): void => {
-    sendOpenAIError(res, status, code, message, { ...ownResponseHeaders(started), ...headers });
+    const all = { ...ownResponseHeaders(started), ...headers };
+    if (engineRoute) engineRoute.format.sendError(res, status, code, message, all);
+    else sendOpenAIError(res, status, code, message, all);
     metrics.recordRequest({ route, model: 'other', status, durationMs: performance.now() - started });
     logger.info({ event: 'request', requestId: res.getHeader(HEADERS.requestId), route, status, errorCode: code, method: req.method }, 'request refused');
   };
@@ -91,18 +104,22 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const path = routePath(req.url);
 
     const own = OWN_ROUTES.get(path);
-    const engineRoute = ENGINE_ROUTES.get(path);
-    const expected = own ?? engineRoute?.method;
-    if (expected === undefined) {
+    // the engine's routes on this path, one per method (an id route such as /v1/responses/{id} has two)
+    const onPath = own === undefined ? routesFor(path) : [];
+    const engineRoute = onPath.find((r) => r.method === req.method);
+    if (own === undefined && onPath.length === 0) {
       refuse(req, res, 'other', started, 404, 'not_found', `unknown path ${JSON.stringify(path.slice(0, 100))}`);
       return;
     }
     const headAllowed = own === 'GET' && req.method === 'HEAD';
-    if (req.method !== expected && !headAllowed) {
-      const allow = own === 'GET' ? 'GET, HEAD' : expected;
-      refuse(req, res, path, started, 405, 'method_not_allowed', `${path} accepts ${allow}, received ${String(req.method).slice(0, 16)}`, { allow });
+    if (own !== undefined ? req.method !== own && !headAllowed : engineRoute === undefined) {
+      const allow = own === 'GET' ? 'GET, HEAD' : own ?? onPath.map((r) => r.method).join(', ');
+      const template = onPath[0]?.route ?? path;
+      refuse(req, res, template, started, 405, 'method_not_allowed', `${path.slice(0, 100)} accepts ${allow}, received ${String(req.method).slice(0, 16)}`, { allow }, onPath[0]);
       return;
     }
+    // the metric route label: the route template (an id route's path carries an id)
+    const label = engineRoute?.route ?? path;
     /** The server's own JSON answers carry the failover headers too (issue 3). */
     const answer = (status: number, body: unknown): void => sendJson(res, status, body, ownResponseHeaders(started));
     if (path === PATHS.healthLive) {
@@ -122,14 +139,16 @@ export function createAppServer(options: AppServerOptions): AppServer {
     // every /v1/* path: auth, then rate limit
     const authResult = auth.check(req);
     if (!authResult.ok) {
-      refuse(req, res, path, started, 401, 'invalid_api_key', authResult.message);
+      refuse(req, res, label, started, 401, 'invalid_api_key', authResult.message, {}, engineRoute);
       return;
     }
-    const client = authResult.client ?? `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+    // the client's address: the socket's, or what a trusted proxy (server.trustedProxyCidrs) forwarded
+    const forwarded = forwardingPolicy().clientOf(req.socket.remoteAddress, req.headers);
+    const client = authResult.client ?? `addr:${forwarded.address}`;
     const decision = rateLimiter.take(client);
     if (!decision.allowed) {
-      metrics.rateLimitedRequest(path);
-      refuse(req, res, path, started, 429, 'rate_limit_exceeded', `rate limit of ${rateLimiter.requestsPerMinute} requests per minute exceeded, retry after ${decision.retryAfterSeconds} s`, { 'retry-after': String(decision.retryAfterSeconds) });
+      metrics.rateLimitedRequest(label);
+      refuse(req, res, label, started, 429, 'rate_limit_exceeded', `rate limit of ${rateLimiter.requestsPerMinute} requests per minute exceeded, retry after ${decision.retryAfterSeconds} s`, { 'retry-after': String(decision.retryAfterSeconds) }, engineRoute);
       return;
     }
     if (path === PATHS.status) {
@@ -147,29 +166,54 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBody) {
       res.setHeader('connection', 'close');
-      refuse(req, res, path, started, 413, 'request_too_large', `request body of ${declared} bytes exceeds the limit of ${maxBody} bytes`);
+      refuse(req, res, label, started, 413, 'request_too_large', `request body of ${declared} bytes exceeds the limit of ${maxBody} bytes`, {}, route);
       req.resume();
       return;
     }
+    // the body is read before the request counts as in flight, so slow senders cannot take the
+    // slots (they are bounded by limits.requestBodyTimeoutSeconds instead)
+    let body: Buffer | undefined;
+    if (route.hasBody) {
+      const read = await readBoundedBody(req, maxBody);
+      if (!read.ok && read.reason === 'too_large') {
+        res.setHeader('connection', 'close');
+        refuse(req, res, label, started, 413, 'request_too_large', `request body of ${read.received} bytes exceeds the limit of ${maxBody} bytes`, {}, route);
+        return;
+      }
+      if (!read.ok) {
+        // the client went away while sending: nobody to answer (nginx's 499)
+        metrics.recordRequest({ route: label, model: 'other', status: 499, durationMs: performance.now() - started });
+        if (!res.writableEnded) res.destroy();
+        return;
+      }
+      body = read.body;
+    } else {
+      req.resume();
+    }
     const limit = options.config().limits.maxConcurrentRequests;
     if (inFlight >= limit) {
-      refuse(req, res, path, started, 503, 'server_overloaded', `the proxy is at its limit of ${limit} concurrent requests (received request ${inFlight + 1}), retry shortly`, { 'retry-after': '1' });
+      refuse(req, res, label, started, 503, 'server_overloaded', `the proxy is at its limit of ${limit} concurrent requests (received request ${inFlight + 1}), retry shortly`, { 'retry-after': '1' }, route);
       return;
     }
     inFlight += 1;
     try {
-      await engine.handle(req, res, { requestId, receivedAt: started, client, route });
+      await engine.handle(req, res, { requestId, receivedAt: started, client, route, body, forwardedFor: forwarded.forwardedFor, trustedPeer: forwarded.trustedPeer });
     } catch (error) {
       logger.error({ event: 'engine_error', requestId, err: { message: (error as Error).message } }, 'engine failed');
-      if (!res.headersSent) sendOpenAIError(res, 500, 'internal_error', 'the proxy failed to handle the request', ownResponseHeaders(started));
+      if (!res.headersSent) route.format.sendError(res, 500, 'internal_error', 'the proxy failed to handle the request', ownResponseHeaders(started));
       else if (!res.writableEnded) res.end();
     } finally {
       inFlight -= 1;
     }
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS }, (req, res) => {
     void handler(req, res);
+  });
+  // requests Node's parser refuses (smuggling shapes, bad header characters, oversized headers,
+  // slow-client timeouts) get an OpenAI-shaped JSON answer instead of an empty 400/431/408
+  server.on('clientError', (error: Error & { code?: string }, socket) => {
+    handleClientError(error, socket, (answer) => metrics.clientError(answer.reason), () => ownResponseHeaders(performance.now()));
   });
   const applyLimits = (config: ProxyConfig): void => {
     server.headersTimeout = config.limits.headersTimeoutSeconds * 1000;

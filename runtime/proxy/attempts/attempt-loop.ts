@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { answerExhausted, type LastFailure } from './attempts-exhausted';
+import { answerExhausted, type LastFailure, type NotServed } from './attempts-exhausted';
 import { HEADERS } from '../../../src/contract';
 import { ExponentialBackoff, type BreakerPermit } from '../../core';
 import type { Answer, Exchange } from '../exchange';
@@ -52,6 +52,10 @@ export async function runAttempts(
     : config.timeouts.deadlineSeconds * 1000;
   const deadlineAt = performance.now() + deadlineMs;
   services.retryBudget().recordRequest(services.now());
+  // the drain answers a request still waiting on an upstream (503 server_shutting_down) rather than resetting it
+  const stopWaiting = (reason: string): void => requestController.abort(new AttemptAbort('shutdown', reason));
+  services.waiting.add(stopWaiting);
+  let current: UpstreamRuntime | undefined;
 
   let backoff = ExponentialBackoff.start(config.retries.baseDelayMs, config.retries.maxDelayMs);
   const tried = new Set<string>();
@@ -59,7 +63,11 @@ export async function runAttempts(
   let last: LastFailure | undefined;
   let all429 = true;
   let maxRetryAfterMs: number | undefined;
-  const maxAttempts = config.retries.maxRetries + 1;
+  // an upstream that does not serve the route (404/405 on a Responses route) is skipped for the rest of the
+  // request and its attempt does not count against maxRetries
+  let maxAttempts = config.retries.maxRetries + 1;
+  const excluded = new Set<string>();
+  let notServed: NotServed | undefined;
 
   try {
     while (record.attempts < maxAttempts) {
@@ -73,6 +81,7 @@ export async function runAttempts(
       let permit: BreakerPermit | null = null;
       for (let k = 0; k < order.length; k++) {
         const candidate = order[(next + k) % order.length];
+        if (excluded.has(candidate.name)) continue;
         permit = candidate.breaker.tryAcquire(services.now());
         if (permit) {
           upstream = candidate;
@@ -81,7 +90,7 @@ export async function runAttempts(
         }
       }
       if (!upstream || !permit) break;
-      if (record.attempts > 0 && !services.retryBudget().tryAcquireRetry(services.now())) {
+      if (record.attempts > excluded.size && !services.retryBudget().tryAcquireRetry(services.now())) {
         upstream.breaker.onNeutral(permit);
         services.events.retryBudgetRejected({ upstream: upstream.name });
         break;
@@ -103,11 +112,16 @@ export async function runAttempts(
       }
       tried.add(upstream.name);
       record.attempts += 1;
+      current = upstream;
       const result = await attemptUpstream(x, upstream, permit, record.attempts, parsed, requestController.signal, deadlineAt);
       record.waitedMs += result.latencyMs;
       if (result.kind === 'commit') {
         record.upstream = upstream.name;
+        // from here a stream registers with the drain itself; a buffered body is on its way out
+        services.waiting.delete(stopWaiting);
         const sent = await commitResponse(x, result.value, requestController.signal, record);
+        record.redactions = sent.redactions;
+        record.unbuffered = sent.unbuffered;
         answered(sent);
         record.waitedMs += sent.waitedMs;
         record.timeToFirstTokenMs = sent.timeToFirstTokenMs;
@@ -118,13 +132,31 @@ export async function runAttempts(
       if (result.outcome === 'aborted') {
         break;
       }
-      if (isUpstreamFailure(result.outcome)) record.failedAttempts += 1;
+      if (result.outcome === 'unsupported') {
+        excluded.add(upstream.name);
+        maxAttempts += 1;
+        if (result.notServed) notServed = { upstream: upstream.name, reply: result.notServed };
+        continue;
+      }
+      if (isUpstreamFailure(result.outcome)) {
+        record.failedAttempts += 1;
+        upstream.lastError = { code: result.errorCode, outcome: result.outcome, status: result.status, at: services.now() };
+      }
+      if (result.errorCode !== undefined) record.upstreamErrorCode = result.errorCode;
       last = { upstream, outcome: result.outcome };
       if (result.outcome !== 'rate_limited') all429 = false;
       if (result.retryAfterMs !== undefined) maxRetryAfterMs = Math.max(maxRetryAfterMs ?? 0, result.retryAfterMs);
     }
-    answered(answerExhausted(x, order, last, all429 ? { retryAfterMs: maxRetryAfterMs } : undefined, requestController.signal.aborted, record));
+    const reason: unknown = requestController.signal.reason;
+    if (reason instanceof AttemptAbort && reason.kind === 'shutdown' && !res.writableEnded) {
+      const message = 'the proxy is shutting down before the upstream answered; retry the request';
+      answered(sendFailure(x, record, 503, 'server_shutting_down', message, { 'connection': 'close', 'retry-after': '1' }, current?.name ?? 'none'));
+      return;
+    }
+    const rateLimited = all429 ? { retryAfterMs: maxRetryAfterMs } : undefined;
+    answered(answerExhausted(x, order, last, rateLimited, requestController.signal.aborted, record, notServed));
   } finally {
+    services.waiting.delete(stopWaiting);
     res.off('close', onClose);
   }
 }

@@ -1,26 +1,52 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { AttemptController } from './attempt-controller';
 import { recordLatency, reportOutcome } from './breaker-verdict';
 import type { BreakerPermit } from '../../core';
-import type { AttemptOutcome } from '../../events';
+import type { AttemptOutcome, UnbufferedReason } from '../../events';
 import type { Exchange } from '../exchange';
+import { errorCodeOf } from './error-code';
 import { AttemptAbort, classifyError, classifyStatus, parseRetryAfterMs } from './failure-classifier';
+import { holdBack, type HeldStream } from './stream-hold-back';
+import { applyUpstreamAuth } from '../formats/upstream-auth';
+import type { UpstreamPlan } from '../formats/upstream-plan';
+import { upstreamSubPath } from '../intake/routes';
+import { canDecode, contentCodings, decodedBody } from '../response/body-decoding';
+import type { BufferLease } from '../response/buffer-budget';
 import { upstreamRequestHeaders } from '../upstreams/forward-headers';
+import { failedOnStaleSocket } from '../upstreams/reused-socket';
 import type { UpstreamRuntime } from '../upstreams/upstream-runtime';
 
-/** An upstream response whose headers (and, for streams, first chunk) arrived: ready to go to the client. */
+/** Largest body kept of an upstream's 404/405 on a route it does not serve (passed on when every upstream says so). */
+const NOT_SERVED_BODY_BYTES = 64 * 1024;
+
+/** An upstream response whose headers (and, for streams, its first content) arrived: ready to go to the client. */
 export interface Committable {
   readonly upstream: UpstreamRuntime;
   readonly permit: BreakerPermit;
   readonly response: Dispatcher.ResponseData;
-  readonly controller: AbortController;
+  readonly controller: AttemptController;
+  /** What the upstream was sent, and how its answer reads (wire shape, translator). */
+  readonly plan: UpstreamPlan;
   /** Non-streams: the buffered body (complete unless `rest` is set). */
   readonly body?: Buffer;
   /** Iterator over the rest of the body (streams; or a JSON body over the buffer limit). */
   readonly rest?: AsyncIterator<Buffer>;
-  /** Streams: the first chunk. */
-  readonly first?: Buffer;
-  readonly stripUsage: boolean;
+  /** Streams: the pipeline and what it held back until the first content. */
+  readonly stream?: HeldStream;
+  /** The share of the pod's buffer budget the buffered body holds; released when the response is done. */
+  readonly lease?: BufferLease;
+  /** Why a JSON body goes through unbuffered (and unpriced), when it does. */
+  readonly unbuffered?: UnbufferedReason;
+  /** A `Content-Encoding` the proxy could not decode: passed on with the body as it came. */
+  readonly contentEncoding?: string;
+}
+
+/** An upstream's answer passed on as is when every upstream refused the route (404/405). */
+export interface NotServedReply {
+  readonly status: number;
+  readonly body: Buffer;
+  readonly contentType?: string;
 }
 
 /**
@@ -29,14 +55,27 @@ export interface Committable {
  */
 export type AttemptResult =
   | { readonly kind: 'commit'; readonly value: Committable; readonly outcome: AttemptOutcome; readonly status: number; readonly latencyMs: number }
-  | { readonly kind: 'failed'; readonly outcome: AttemptOutcome; readonly status?: number; readonly retryAfterMs?: number; readonly latencyMs: number };
+  | {
+    readonly kind: 'failed';
+    readonly outcome: AttemptOutcome;
+    readonly status?: number;
+    readonly retryAfterMs?: number;
+    readonly latencyMs: number;
+    /** `unsupported`: the upstream's own answer. */
+    readonly notServed?: NotServedReply;
+    /** The error code of a failed call (`ECONNREFUSED`, `CERT_HAS_EXPIRED`, `PROXY_TRY_TIMEOUT`, ...). */
+    readonly errorCode?: string;
+  };
 
 /**
- * One try against one upstream: sends the request under the per-try timeout
- * (cut to the request deadline), and waits for what must arrive before
- * anything is sent to the client: a stream's first chunk, or a JSON body
- * (buffered up to `maxResponseBytes`). 5xx, 429, errors and timeouts come
- * back as `failed` with the breaker already told; what commits leaves the
+ * One try against one upstream: plans what it is sent (natively, or
+ * translated for its format), sends it under the per-try timeout (cut to the
+ * request deadline), and waits for what must arrive before anything is sent
+ * to the client: a stream's first content (lifecycle events are held back,
+ * see {@link holdBack}), or a JSON body (buffered up to `maxResponseBytes`).
+ * 5xx, 429, errors, error events inside a stream and timeouts come back as
+ * `failed` with the breaker already told; a 404/405 on a route the upstream
+ * does not serve comes back `unsupported` (neutral); what commits leaves the
  * breaker verdict to the commit.
  */
 export async function attemptUpstream(
@@ -50,10 +89,16 @@ export async function attemptUpstream(
   deadlineAt: number,
 ): Promise<AttemptResult> {
   const { config, ctx, route, services } = x;
-  const controller = new AbortController();
+  const plan = route.format.plan(route, upstreamSubPath(route, x.req.url), upstream, parsed, x.stream);
+  if (plan.kind !== 'plan') {
+    // the engine leaves such upstreams out before the attempts; a reload may have changed one since
+    upstream.breaker.onNeutral(permit);
+    return { kind: 'failed', outcome: 'unsupported', latencyMs: 0 };
+  }
+  const controller = new AttemptController();
   const forward = (): void => controller.abort(requestSignal.reason);
   requestSignal.addEventListener('abort', forward, { once: true });
-  const { body, stripUsage } = route.format.upstreamBody(route, upstream, parsed, x.stream);
+  const body = plan.body;
   const started = performance.now();
   const remaining = (): number => Math.max(0, deadlineAt - performance.now());
   // A try cut short by the whole-request deadline (which a client can lower with
@@ -70,40 +115,66 @@ export async function attemptUpstream(
     }, Math.min(ms, left));
   };
   /** Stops the timer and the abort forwarding; returns the attempt's latency (time waited on the upstream). */
-  const settle = (outcome: AttemptOutcome, status?: number): number => {
+  const settle = (outcome: AttemptOutcome, status?: number, errorCode?: string): number => {
     clearTimeout(timer);
     requestSignal.removeEventListener('abort', forward);
     const latencyMs = performance.now() - started;
     services.events.attemptFinished({
-      requestId: ctx.requestId, route: route.route, upstream: upstream.name, attempt, outcome, status, latencyMs,
+      requestId: ctx.requestId, route: route.route, upstream: upstream.name, attempt, outcome, status, latencyMs, errorCode,
     });
     return latencyMs;
   };
   arm(config.timeouts.requestSeconds * 1000, 'per-try timeout');
-  const finish = (outcome: AttemptOutcome, status?: number, retryAfterMs?: number): AttemptResult => {
+  const finish = (outcome: AttemptOutcome, status?: number, retryAfterMs?: number, notServed?: NotServedReply, errorCode?: string): AttemptResult => {
     // the verdict goes to the breaker before the event, as it always has
     clearTimeout(timer);
     if (outcome === 'timeout' && cutByDeadline) upstream.breaker.onNeutral(permit);
     else reportOutcome(upstream, permit, outcome, services.now(), retryAfterMs);
-    const latencyMs = settle(outcome, status);
-    return { kind: 'failed', outcome, status, retryAfterMs, latencyMs };
+    const latencyMs = settle(outcome, status, errorCode);
+    return { kind: 'failed', outcome, status, retryAfterMs, latencyMs, notServed, errorCode };
   };
+  /** A call that threw: its outcome and its error code (undici, Node, TLS, or the proxy's own timer). */
+  const failOn = (error: unknown, status?: number): AttemptResult =>
+    finish(classifyError(error, controller.signal.reason), status, undefined, undefined, errorCodeOf(error, controller.signal.reason));
+  // an in-flight request whose pool was replaced by a reload retries on the new pool
+  const pool = upstream.pool.closing ? (services.currentUpstream(upstream.name)?.pool ?? upstream.pool) : upstream.pool;
+  const headers = applyUpstreamAuth(upstreamRequestHeaders(x.req.headers, upstream.apiKey, ctx.requestId, body?.length, ctx), x.req.headers, {
+    format: upstream.config.format,
+    apiKey: upstream.apiKey,
+    anthropicVersion: upstream.config.anthropicVersion,
+  });
+  const send = (fresh: boolean): Promise<Dispatcher.ResponseData> =>
+    pool.request({ method: route.method, subPath: plan.subPath, headers, body, signal: controller.signal, fresh });
   let response: Dispatcher.ResponseData;
   try {
-    // an in-flight request whose pool was replaced by a reload retries on the new pool
-    const pool = upstream.pool.closing ? (services.currentUpstream(upstream.name)?.pool ?? upstream.pool) : upstream.pool;
-    response = await pool.request({
-      method: route.method,
-      subPath: route.subPath,
-      headers: upstreamRequestHeaders(x.req.headers, upstream.apiKey, ctx.requestId, body?.length),
-      body,
-      signal: controller.signal,
-    });
+    response = await send(false);
   } catch (error) {
-    return finish(classifyError(error, controller.signal.reason));
+    if (!failedOnStaleSocket(error) || controller.signal.aborted) return failOn(error);
+    // the upstream had closed the pooled connection as it was reused, before answering: that says
+    // nothing about its health; the request goes once more on a fresh connection, in the same attempt
+    try {
+      response = await send(true);
+    } catch (again) {
+      return failOn(again);
+    }
   }
   const status = response.statusCode;
   const outcome = classifyStatus(status);
+  // an upstream that compresses despite accept-encoding: identity: what the proxy reads (JSON, SSE) is decoded
+  const codings = contentCodings(response.headers['content-encoding']);
+  const decodable = canDecode(codings);
+  const source = decodable ? decodedBody(response.body, codings) : response.body;
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  if (route.notServedOn404 && (status === 404 || status === 405)) {
+    // this upstream does not serve the route (or does not know the id): the next one may
+    try {
+      const kept = await readUpTo(iterator, NOT_SERVED_BODY_BYTES);
+      response.body.destroy();
+      return finish('unsupported', status, undefined, { status, body: kept, contentType: headerText(response.headers['content-type']) });
+    } catch (error) {
+      return failOn(error, status);
+    }
+  }
   if (outcome === 'server_error' || outcome === 'rate_limited') {
     const retryAfterMs = outcome === 'rate_limited'
       ? parseRetryAfterMs(response.headers['retry-after'], services.now(), config.retries.maxRetryAfterSeconds * 1000)
@@ -111,27 +182,28 @@ export async function attemptUpstream(
     response.body.dump().catch(() => undefined);
     return finish(outcome, status, retryAfterMs);
   }
-  const commitOk = (value: Pick<Committable, 'body' | 'rest' | 'first'>): AttemptResult => {
+  const contentEncoding = decodable ? undefined : headerText(response.headers['content-encoding']);
+  const commitOk = (value: Pick<Committable, 'body' | 'rest' | 'stream' | 'lease' | 'unbuffered'>): AttemptResult => {
     const latencyMs = settle(outcome, status);
     if (outcome === 'success') recordLatency(upstream, latencyMs);
-    return { kind: 'commit', outcome, status, latencyMs, value: { ...value, upstream, permit, response, controller, stripUsage } };
+    return { kind: 'commit', outcome, status, latencyMs, value: { ...value, upstream, permit, response, controller, plan, contentEncoding } };
   };
-  const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const contentType = String(response.headers['content-type'] ?? '');
+  const contentType = headerText(response.headers['content-type']) ?? '';
   if (outcome === 'success' && x.stream && contentType.includes('text/event-stream')) {
     arm(config.timeouts.firstTokenSeconds * 1000, 'first-token timeout');
-    try {
-      const first = await iterator.next();
-      // a stream that ends before its first chunk sent nothing yet: fail over, never an empty 200
-      if (first.done) return finish('connection_error', status);
-      return commitOk({ first: first.value, rest: iterator });
-    } catch (error) {
-      return finish(classifyError(error, controller.signal.reason), status);
+    const held = await holdBack(x, plan, iterator, parsed);
+    if (held.kind === 'failed') {
+      response.body.destroy();
+      const code = errorCodeOf(held.outcome === 'broken' ? held.error : undefined, controller.signal.reason);
+      return finish(held.outcome === 'broken' ? classifyError(held.error, controller.signal.reason) : held.outcome, status, undefined, undefined, code);
     }
+    return commitOk({ stream: held.stream, rest: iterator });
   }
   // the per-try timeout covers headers and body: the body gets the time left, not a fresh period
   arm(Math.max(0, config.timeouts.requestSeconds * 1000 - (performance.now() - started)), 'per-try timeout');
   const limit = config.limits.maxResponseBytes;
+  // what is buffered counts against the pod's budget (limits.maxBufferedResponseBytes) until sent
+  const lease = services.bufferBudget.lease();
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -141,11 +213,32 @@ export async function attemptUpstream(
       chunks.push(step.value);
       size += step.value.length;
       if (size > limit) {
-        return commitOk({ body: Buffer.concat(chunks, size), rest: iterator });
+        return commitOk({ body: Buffer.concat(chunks, size), rest: iterator, lease, unbuffered: 'response_too_large' });
+      }
+      if (!lease.grow(step.value.length)) {
+        return commitOk({ body: Buffer.concat(chunks, size), rest: iterator, lease, unbuffered: 'buffer_budget' });
       }
     }
   } catch (error) {
-    return finish(classifyError(error, controller.signal.reason), status);
+    lease.release();
+    return failOn(error, status);
   }
-  return commitOk({ body: Buffer.concat(chunks, size) });
+  return commitOk({ body: Buffer.concat(chunks, size), lease });
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Reads a body up to `max` bytes (the rest is left unread). */
+async function readUpTo(iterator: AsyncIterator<Buffer>, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size < max) {
+    const step = await iterator.next();
+    if (step.done) break;
+    chunks.push(step.value);
+    size += step.value.length;
+  }
+  return Buffer.concat(chunks, size).subarray(0, max);
 }

@@ -14,17 +14,25 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Waits for `drain` (or the client going away). */
-export function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+/**
+ * Waits for `drain` (or the client going away), at most `timeoutMs`
+ * (`timeouts.clientWriteSeconds`): resolves `false` when a client that
+ * stopped reading did not drain in time (the caller ends the stream and
+ * aborts its upstream), `true` otherwise.
+ */
+export function waitDrain(res: ServerResponse, signal: AbortSignal, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      signal.removeEventListener('abort', done);
-      resolve();
+    const done = (drained: boolean): void => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onDrain);
+      signal.removeEventListener('abort', onDrain);
+      resolve(drained);
     };
-    res.once('drain', done);
-    res.once('close', done);
-    signal.addEventListener('abort', done, { once: true });
+    const onDrain = (): void => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    res.once('drain', onDrain);
+    res.once('close', onDrain);
+    signal.addEventListener('abort', onDrain, { once: true });
   });
 }

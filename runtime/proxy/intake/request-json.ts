@@ -18,7 +18,7 @@ export type RequestJson =
 export async function readRequestJson(x: Intake): Promise<RequestJson> {
   const { req, config, route } = x;
   const limit = config.limits.maxBodyBytes;
-  const read = await readBoundedBody(req, limit);
+  const read = x.ctx.body !== undefined ? { ok: true as const, body: x.ctx.body } : await readBoundedBody(req, limit);
   if (!read.ok) {
     if (read.reason === 'aborted') return { ok: false, answer: clientGone(x) };
     const message = `request body of ${read.received} bytes exceeds the limit of ${limit} bytes`;

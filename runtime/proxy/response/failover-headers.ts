@@ -32,8 +32,10 @@ export function sendFailure(
   message: string,
   extra: Record<string, string> = {},
   upstream = 'none',
+  /** The request field the error is about (`param`), if any. */
+  param: string | null = null,
 ): Answer {
-  x.route.format.sendError(x.res, status, code, message, { ...proxyResponseHeaders(x.ctx, tally, upstream), ...extra });
+  x.route.format.sendError(x.res, status, code, message, { ...proxyResponseHeaders(x.ctx, tally, upstream), ...extra }, param);
   return { status, errorCode: code };
 }
 

@@ -1,14 +1,19 @@
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { BufferLease } from './buffer-budget';
 import { proxyResponseHeaders } from './failover-headers';
+import { pricedUsage } from './priced-usage';
+import { rememberResponseId, responseIdOfAnswer } from './response-ids';
 import { relayStream } from './stream-relay';
 import { HEADERS, PATHS } from '../../../src/contract';
-import { priceUsage } from '../../core';
-import type { TokenUsage } from '../../events';
+import type { TokenUsage, UnbufferedReason } from '../../events';
 import { reportOutcome } from '../attempts/breaker-verdict';
 import { classifyStatus } from '../attempts/failure-classifier';
 import type { Committable } from '../attempts/upstream-attempt';
 import { waitDrain } from '../attempts/waits';
 import type { Answer, AttemptTally, Exchange } from '../exchange';
+import { readUpstreamError } from '../formats/error-shapes';
+import { usageOfAnswer } from '../formats/usage';
+import { routeIdOf } from '../intake/routes';
 import { clientResponseHeaders } from '../upstreams/forward-headers';
 import { filterModelList } from '../upstreams/models-filter';
 
@@ -21,33 +26,52 @@ export interface CommitResult extends Answer {
   readonly timeToFirstTokenMs?: number;
   /** Time waited on the upstream while relaying (not the proxy's overhead). */
   readonly waitedMs: number;
+  /** Secrets removed from the response's headers and buffered body. */
+  readonly redactions?: number;
+  /** Why the body went through unbuffered (unpriced), when it did. */
+  readonly unbuffered?: UnbufferedReason;
 }
 
 /**
  * Sends the committed upstream response to the client with the failover
  * headers: a stream is relayed event by event; a buffered JSON body goes out
- * whole with its usage priced (`x-failover-cost-usd`); a body over the buffer
- * limit is passed through unpriced. Tells the breaker how it ended.
+ * whole (translated to the client's format when the upstream speaks another
+ * one) with its usage priced (`x-failover-cost-usd`); a body over the buffer
+ * limit is passed through unpriced. Responses API ids are remembered with
+ * the upstream that created them. Tells the breaker how it ended.
  */
 export async function commitResponse(x: Exchange, value: Committable, requestSignal: AbortSignal, tally: AttemptTally): Promise<CommitResult> {
   const { res, services, route } = x;
-  const { upstream, permit, response } = value;
+  const { upstream, permit, response, plan } = value;
   const status = response.statusCode;
   const headers: OutgoingHttpHeaders = { ...clientResponseHeaders(response.headers), ...proxyResponseHeaders(x.ctx, tally, upstream.name) };
-  if (value.first !== undefined && value.rest) {
-    return relayStream(x, value, value.first, value.rest, headers, requestSignal);
+  if (value.contentEncoding !== undefined) headers['content-encoding'] = value.contentEncoding;
+  // an upstream that quotes the Authorization it received must not hand the proxy's key to every caller
+  const headerRedactions = services.redactor().redactHeaders(headers);
+  if (value.lease) releaseWhenDone(res, value.lease);
+  if (value.stream && value.rest) {
+    const streamed = await relayStream(x, value, value.stream, value.rest, headers, requestSignal);
+    return headerRedactions > 0 ? { ...streamed, redactions: headerRedactions } : streamed;
   }
-  const sent: CommitResult = { status, upstream: upstream.name, waitedMs: 0 };
+  const sent: CommitResult = { status, upstream: upstream.name, waitedMs: 0, redactions: headerRedactions || undefined, unbuffered: value.unbuffered };
   let body = value.body ?? Buffer.alloc(0);
   if (value.rest) {
-    // over the buffer limit: pass the rest through unpriced
+    // over the buffer limit or the pod's buffer budget: pass the rest through unpriced (untranslated: too big to rewrite)
     res.writeHead(status, headers);
-    res.write(body);
+    const head = services.redactor().redactBuffer(body);
+    res.write(head.body);
+    if (head.count > 0) Object.assign(sent, { redactions: (sent.redactions ?? 0) + head.count });
     try {
       for (;;) {
         const step = await value.rest.next();
         if (step.done) break;
-        if (!res.write(step.value)) await waitDrain(res, requestSignal);
+        if (!res.write(step.value) && !(await waitDrain(res, requestSignal, x.config.timeouts.clientWriteSeconds * 1000))) {
+          // a client that stopped reading: end it and free the upstream
+          value.controller.abort();
+          reportOutcome(upstream, permit, 'aborted', services.now());
+          res.destroy();
+          return { ...sent, status: 499, errorCode: 'client_write_timeout' };
+        }
       }
       reportOutcome(upstream, permit, classifyStatus(status), services.now());
     } catch {
@@ -60,19 +84,67 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
   }
   reportOutcome(upstream, permit, classifyStatus(status), services.now());
   let priced: Pick<CommitResult, 'usage' | 'costUsd'> = {};
-  if (status < 300 && route.hasBody) {
-    const usage = route.format.usageOfJson(body);
+  let errorCode: string | undefined;
+  if (status < 300 && (route.hasBody || plan.translator || route.format.api === 'responses')) {
+    const json = parseJson(body);
+    const usage = route.hasBody && json !== undefined ? usageOfAnswer(plan.wire, json) : undefined;
     if (usage) {
-      priced = { usage, costUsd: priceUsage(x.config.pricing, x.model, usage.promptTokens, usage.completionTokens) };
+      priced = pricedUsage(x, usage);
       headers[HEADERS.costUsd] = formatCost(priced.costUsd!);
+    }
+    const id = responseIdOfAnswer(json);
+    if (id !== undefined && route.method !== 'DELETE') rememberResponseId(x, id, upstream.name);
+    if (route.method === 'DELETE') {
+      const deleted = routeIdOf(route, x.req.url);
+      if (deleted !== undefined) services.affinity.forget(deleted);
+    }
+    if (plan.translator && json !== undefined && typeof json === 'object' && json !== null) {
+      try {
+        body = Buffer.from(JSON.stringify(plan.translator.response(json as Record<string, unknown>, { model: x.model, includeUsage: false })));
+        headers['content-type'] = 'application/json';
+      } catch (error) {
+        // an answer the client's format cannot express: an error in the client's shape, never a half-translated body
+        const message = `the answer of ${upstream.name} cannot be expressed in this API: ${(error as Error).message}`.slice(0, 500);
+        body = Buffer.from(JSON.stringify(route.format.errorBody(502, 'untranslatable_response', message)));
+        headers['content-type'] = 'application/json';
+        return writeBody(x, 502, headers, body, { ...sent, status: 502, errorCode: 'untranslatable_response', ...priced });
+      }
     }
   }
   if (status < 300 && route.route === PATHS.models) body = filterModelList(body, x.config.upstreams);
-  const errorCode = status >= 400 ? route.format.errorCodeOf(body) : undefined;
-  headers['content-length'] = String(body.length);
-  res.writeHead(status, headers);
-  res.end(body);
-  return { ...sent, ...priced, errorCode };
+  if (status >= 400) {
+    const upstreamError = readUpstreamError(body);
+    errorCode = upstreamError.code ?? route.format.errorCodeOf(body);
+    if (plan.translator) {
+      // the upstream's error in the client's shape (same status), so the client's SDK reads it
+      body = Buffer.from(JSON.stringify(route.format.errorBody(status, errorCode ?? 'upstream_error', upstreamError.message ?? `${upstream.name} answered ${status}`)));
+      headers['content-type'] = 'application/json';
+    }
+  }
+  return writeBody(x, status, headers, body, { ...sent, ...priced, errorCode });
+}
+
+/** Writes a buffered body, the proxy's secrets removed, with its length. */
+function writeBody(x: Exchange, status: number, headers: OutgoingHttpHeaders, body: Buffer, result: CommitResult): CommitResult {
+  const redacted = x.services.redactor().redactBuffer(body);
+  headers['content-length'] = String(redacted.body.length);
+  x.res.writeHead(status, headers);
+  x.res.end(redacted.body);
+  return redacted.count > 0 ? { ...result, redactions: (result.redactions ?? 0) + redacted.count } : result;
+}
+
+/** Gives a buffered body's share of the pod's budget back once the client has it all (or is gone). */
+function releaseWhenDone(res: ServerResponse, lease: BufferLease): void {
+  if (res.closed) lease.release();
+  else res.once('close', () => lease.release());
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Cost as a fixed decimal string, trailing zeros trimmed, for `x-failover-cost-usd` (never `1.2e-7`). */

@@ -2,7 +2,6 @@ import { StringDecoder } from 'node:string_decoder';
 import { tokenUsageOf } from './token-usage';
 import type { TokenUsage } from '../../events';
 import { openAIErrorBody } from '../../http/openai-error';
-import type { StreamFilter } from '../formats/api-format';
 
 /**
  * Splits an upstream SSE byte stream into whole events, notes the `usage`
@@ -10,7 +9,7 @@ import type { StreamFilter } from '../formats/api-format';
  * the proxy asked for it on the client's behalf. Everything else passes
  * through byte for byte, one whole event at a time.
  */
-export class SseUsageFilter implements StreamFilter {
+export class SseUsageFilter {
   private pending = '';
   /** Keeps a multi-byte UTF-8 character split across two chunks whole. */
   private readonly decoder = new StringDecoder('utf8');

@@ -1,37 +1,46 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { priceUsage } from '../../core';
+import { pricedUsage } from './priced-usage';
+import { rememberResponseId } from './response-ids';
 import type { AttemptOutcome } from '../../events';
 import { reportOutcome } from '../attempts/breaker-verdict';
-import type { Exchange } from '../exchange';
-import type { CommitResult } from './response-commit';
 import { AttemptAbort, classifyError } from '../attempts/failure-classifier';
+import type { HeldStream } from '../attempts/stream-hold-back';
 import type { Committable } from '../attempts/upstream-attempt';
 import { waitDrain } from '../attempts/waits';
+import type { Exchange } from '../exchange';
+import type { CommitResult } from './response-commit';
+import { SseEventTooLarge } from '../formats/sse-scanner';
 
 /**
- * The life of one stream to a client: relays the upstream's SSE events as
- * they arrive (usage noted, the proxy's own usage chunk dropped), under the
- * stream idle timeout (paused while the client applies backpressure). A
- * stream that breaks, times out or is ended by the drain after output
- * started ends with the format's error event, never a clean end. Registers
- * its stop function in `services.streams` while open. Returns how it ended.
+ * The life of one stream to a client: writes what was held back until the
+ * first content, then relays the upstream's events as they arrive through
+ * the attempt's pipeline (passed through, or translated to the client's
+ * format; usage noted, the proxy's own usage chunk dropped), under the
+ * stream idle timeout (paused while the client applies backpressure, which
+ * is bounded by `timeouts.clientWriteSeconds`). A stream that breaks, times
+ * out, sends an error event or an event over `limits.maxStreamEventBytes`,
+ * or is ended by the drain after output started ends with the route's error
+ * event, never a clean end; a client that stops reading has its stream ended
+ * and its upstream request aborted. Registers its stop function in
+ * `services.streams` while open. Returns how it ended.
  */
 export async function relayStream(
   x: Exchange,
   value: Committable,
-  first: Buffer,
+  held: HeldStream,
   rest: AsyncIterator<Buffer>,
   headers: OutgoingHttpHeaders,
   requestSignal: AbortSignal,
 ): Promise<CommitResult> {
-  const { res, ctx, config, services, route } = x;
+  const { res, ctx, config, services } = x;
   const { upstream, permit, controller } = value;
-  const filter = route.format.streamFilter(value.stripUsage);
-  const errorEvent = route.format.streamErrorEvent;
+  const { pipeline } = held;
+  const writeTimeoutMs = config.timeouts.clientWriteSeconds * 1000;
   let waitedMs = 0;
   let timeToFirstTokenMs: number | undefined;
   let endedBy: string | undefined;
+  let failure: { outcome: AttemptOutcome; code: string } | undefined;
   const stop = (reason: string): void => {
     if (endedBy) return;
     endedBy = reason;
@@ -53,45 +62,68 @@ export async function relayStream(
       controller.abort(new AttemptAbort('timeout', 'stream idle timeout'));
     }, config.timeouts.streamIdleSeconds * 1000);
   };
+  /** Writes to the client; false when a client that stopped reading did not drain within the write timeout. */
+  const write = async (text: string): Promise<boolean> => {
+    if (text.length === 0 || res.write(text)) return true;
+    // a slow-reading client is not the upstream's silence: no idle timer while waiting on it
+    clearTimeout(idle);
+    const drained = await waitDrain(res, requestSignal, writeTimeoutMs);
+    if (!drained && !endedBy) {
+      endedBy = 'client_write_timeout';
+      controller.abort(new AttemptAbort('client', 'the client stopped reading'));
+      return false;
+    }
+    armIdle();
+    return true;
+  };
   let outcome: AttemptOutcome = 'success';
   try {
     headers['cache-control'] = headers['cache-control'] ?? 'no-cache';
     res.writeHead(200, headers);
     timeToFirstTokenMs = performance.now() - ctx.receivedAt;
-    const firstOut = filter.push(first);
-    if (firstOut) res.write(firstOut);
+    const noted = pipeline.responseId;
+    if (noted !== undefined) rememberResponseId(x, noted, upstream.name);
     armIdle();
-    for (;;) {
+    let open = await write(held.held);
+    while (open && !held.ended) {
       // time spent waiting on the upstream during the relay is upstream time, not proxy overhead
       const waitStart = performance.now();
       const step = await rest.next();
       waitedMs += performance.now() - waitStart;
-      if (step.done) break;
-      armIdle();
-      const out = filter.push(step.value);
-      if (out && !res.write(out)) {
-        // a slow-reading client is not the upstream's silence: no idle timer while waiting on it
-        clearTimeout(idle);
-        await waitDrain(res, requestSignal);
-        armIdle();
+      if (step.done) {
+        open = await write(pipeline.finish());
+        break;
       }
+      armIdle();
+      open = await write(pipeline.push(step.value));
     }
-    const tail = filter.flush();
-    if (tail) res.write(tail);
-    if (!filter.ended && !endedBy) {
+    if (endedBy === 'client_write_timeout') {
+      outcome = 'aborted';
+    } else if (pipeline.upstreamError !== undefined) {
+      // the error event itself went out (in the client's format)
+      failure = { outcome: 'server_error', code: 'upstream_stream_error' };
+      outcome = 'server_error';
+    } else if (!pipeline.terminal && !endedBy) {
       outcome = 'connection_error';
-      res.write(errorEvent('upstream_stream_incomplete', `the stream from ${upstream.name} ended before [DONE]`));
+      failure = { outcome, code: 'upstream_stream_incomplete' };
+      await write(pipeline.errorFrame('upstream_stream_incomplete', `the stream from ${upstream.name} ended before its end event`));
     }
   } catch (error) {
-    if (endedBy === 'client') {
+    if (endedBy === 'client' || endedBy === 'client_write_timeout') {
       outcome = 'aborted';
     } else if (endedBy && endedBy !== 'idle') {
       outcome = 'aborted';
-      if (!res.writableEnded) res.write(errorEvent('server_shutting_down', `the stream was ended by the proxy: ${endedBy}`));
+      if (!res.writableEnded) res.write(pipeline.errorFrame('server_shutting_down', `the stream was ended by the proxy: ${endedBy}`));
+    } else if (error instanceof SseEventTooLarge) {
+      outcome = 'server_error';
+      failure = { outcome, code: 'upstream_event_too_large' };
+      controller.abort(new AttemptAbort('shutdown', 'stream event too large'));
+      if (!res.writableEnded && !res.destroyed) res.write(pipeline.errorFrame('upstream_event_too_large', error.message));
     } else {
       outcome = classifyError(error, controller.signal.reason);
+      failure = { outcome, code: outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken' };
       if (!res.writableEnded && !res.destroyed) {
-        res.write(errorEvent(outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken', `the stream from ${upstream.name} broke after output started (${outcome})`));
+        res.write(pipeline.errorFrame(failure.code, `the stream from ${upstream.name} broke after output started (${outcome})`));
       }
     }
   } finally {
@@ -99,15 +131,15 @@ export async function relayStream(
     requestSignal.removeEventListener('abort', onClientGone);
     services.streams.delete(stop);
     services.events.streamClosed();
-    if (!res.writableEnded && !res.destroyed) res.end();
+    if (endedBy === 'client_write_timeout') res.destroy();
+    else if (!res.writableEnded && !res.destroyed) res.end();
     reportOutcome(upstream, permit, outcome, services.now());
   }
-  const usage = filter.usage;
-  const priced = usage ? { usage, costUsd: priceUsage(config.pricing, x.model, usage.promptTokens, usage.completionTokens) } : {};
-  // the client left mid-stream: not a success (nginx's 499)
-  const status = endedBy === 'client' ? 499 : value.response.statusCode;
-  const errorCode = outcome !== 'success' && outcome !== 'aborted'
-    ? (outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken')
-    : endedBy === 'client' ? 'client_closed_request' : undefined;
+  const usage = pipeline.usage;
+  const priced = usage ? pricedUsage(x, usage) : {};
+  // the client left mid-stream (or stopped reading): not a success (nginx's 499)
+  const clientEnded = endedBy === 'client' || endedBy === 'client_write_timeout';
+  const status = clientEnded ? 499 : value.response.statusCode;
+  const errorCode = failure?.code ?? (endedBy === 'client_write_timeout' ? 'client_write_timeout' : endedBy === 'client' ? 'client_closed_request' : undefined);
   return { status, errorCode, upstream: upstream.name, timeToFirstTokenMs, waitedMs, ...priced };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Dispatcher, Pool, ProxyAgent } from 'undici';
+import { Client, Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { ProxyConfig, UpstreamConfig } from '../../../src/contract';
 
 /** True when `host` matches a `NO_PROXY` list (`*`, exact host, or a domain suffix). */
@@ -78,25 +78,30 @@ export class UpstreamPool {
   /** Path prefix of the base URL, without a trailing slash (e.g. `/v1`). */
   public readonly basePath: string;
   private readonly dispatcher: Dispatcher;
+  private readonly plan: DispatcherPlan;
   private closed: Promise<void> | undefined;
 
   public constructor(upstream: UpstreamConfig, config: ProxyConfig) {
     const url = new URL(upstream.baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    const plan = dispatcherPlan(upstream, config);
-    this.dispatcher = plan.kind === 'proxy' ? new ProxyAgent(plan.options) : new Pool(this.origin, plan.options);
+    this.plan = dispatcherPlan(upstream, config);
+    this.dispatcher = this.plan.kind === 'proxy' ? new ProxyAgent(this.plan.options) : new Pool(this.origin, this.plan.options);
   }
 
   /** Sends one request to `<baseUrl>/<subPath>`. */
   public request(options: {
-    method: 'GET' | 'POST';
+    method: 'GET' | 'POST' | 'DELETE';
     subPath: string;
     headers: Record<string, string>;
     body?: Buffer;
-    signal: AbortSignal;
+    /** An AbortSignal, or the EventEmitter form undici also takes (the attempts' AttemptSignal). */
+    signal: NonNullable<Dispatcher.RequestOptions['signal']>;
+    /** On a connection of its own (closed after this request), not a pooled one that may be stale. */
+    fresh?: boolean;
   }): Promise<Dispatcher.ResponseData> {
-    return this.dispatcher.request({
+    const dispatcher = options.fresh ? this.oneShot() : this.dispatcher;
+    return dispatcher.request({
       origin: this.origin,
       path: `${this.basePath}/${options.subPath}`,
       method: options.method,
@@ -104,6 +109,16 @@ export class UpstreamPool {
       body: options.body,
       signal: options.signal,
     });
+  }
+
+  /**
+   * A dispatcher with the pool's settings for one request: it connects anew,
+   * and closes once that request's response is done (close waits for it).
+   */
+  private oneShot(): Dispatcher {
+    const dispatcher = this.plan.kind === 'proxy' ? new ProxyAgent(this.plan.options) : new Client(this.origin, singleConnection(this.plan.options));
+    queueMicrotask(() => void dispatcher.close().catch(() => undefined));
+    return dispatcher;
   }
 
   /** Closes the pool after its in-flight requests. */
@@ -116,4 +131,10 @@ export class UpstreamPool {
   public get closing(): boolean {
     return this.closed !== undefined;
   }
+}
+
+/** A Pool's options as one Client's (a Client has no connection cap). */
+function singleConnection(options: Pool.Options): Client.Options {
+  const { connections: _cap, factory: _factory, ...client } = options;
+  return client;
 }

@@ -133,9 +133,9 @@ describe('ProxyEngine streaming', () => {
   });
 
   it('makes the openai SDK throw on a stream that broke mid-way', async () => {
-    // GIVEN a stream that breaks after one chunk
+    // GIVEN a stream that breaks after its role chunk and one content chunk
     fx.mocks = await startMocks(1);
-    fx.mocks[0].setMode({ kind: 'broken-stream', afterChunks: 1 });
+    fx.mocks[0].setMode({ kind: 'broken-stream', afterChunks: 2 });
     fx.proxy = await startTestProxy(configFor(fx.mocks));
     const client = new OpenAI({ baseURL: `${fx.proxy.origin}/v1`, apiKey: 'client-key-123', maxRetries: 0, timeout: 5000 });
     // WHEN the SDK reads the stream
@@ -161,15 +161,15 @@ describe('ProxyEngine streaming', () => {
   });
 
   it('ends a stream that goes silent for longer than the idle timeout with an error event', async () => {
-    // GIVEN chunks 600 ms apart and an idle timeout of 0.2 s
+    // GIVEN chunks 600 ms apart, an idle timeout of 0.2 s and time enough for the first content
     fx.mocks = await startMocks(1);
     fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 600 });
-    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { streamIdleSeconds: 0.2, deadlineSeconds: 5 } }));
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { streamIdleSeconds: 0.2, firstTokenSeconds: 2, deadlineSeconds: 5 } }));
     // WHEN a stream is requested
     const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
-    // THEN one chunk arrives, then an upstream_timeout error event, never [DONE]
+    // THEN the role chunk and the first content arrive, then an upstream_timeout error event, never [DONE]
     const events = dataEvents(res.text);
-    expect(events).toHaveLength(2);
-    expect(JSON.parse(events[1]).error.code).toBe('upstream_timeout');
+    expect(events).toHaveLength(3);
+    expect(JSON.parse(events[2]).error.code).toBe('upstream_timeout');
   });
 });

@@ -1,14 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
 import { startMocks, startTestProxy, type TestProxy } from '../../support/proxy-harness';
+import { chatChunk, startScriptedUpstream, type ScriptedUpstream } from '../../support/scripted-upstream';
 
 describe('drain (in-process, real engine, a mock upstream)', () => {
   let mock: MockUpstream;
   let proxy: TestProxy | undefined;
+  let scripted: ScriptedUpstream | undefined;
   afterEach(async () => {
     await proxy?.close();
     proxy = undefined;
     await mock?.close();
+    await scripted?.close();
+    scripted = undefined;
   });
 
   /** Starts the proxy over a mock that streams one chunk every `chunkDelayMs`. */
@@ -24,8 +28,17 @@ describe('drain (in-process, real engine, a mock upstream)', () => {
   });
 
   it('goes unready at once, keeps serving during the delay, and aborts a stream still open at the drain timeout', async () => {
-    // GIVEN a stream held open by an upstream that sends one chunk a minute
-    const { p } = await start({ SHUTDOWN_DELAY: '0.3', DRAIN_TIMEOUT: '0.3' }, 60_000);
+    // GIVEN a stream held open by an upstream that sends its first content and then nothing (other requests get JSON)
+    scripted = await startScriptedUpstream((req, res) => {
+      if (req.headers['content-length'] !== undefined && Number(req.headers['content-length']) < 80) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"x","object":"chat.completion","choices":[]}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chatChunk({ role: 'assistant', content: '' }) + chatChunk({ content: 'Hello' }));
+    });
+    proxy = await startTestProxy(`upstreams: [{name: primary, baseUrl: "${scripted.url}"}]\ntimeouts: {streamIdleSeconds: 120}\n`, { env: { SHUTDOWN_DELAY: '0.3', DRAIN_TIMEOUT: '0.3' } });
+    const p = proxy.running;
     const stream = await openStream(p.url);
     expect(stream.status).toBe(200);
     // WHEN SIGTERM's drain starts
