@@ -111,7 +111,7 @@ describe('a Chat Completions stream translated for an Anthropic Messages client'
     expect(message.content).toEqual([{ type: 'tool_use', id: 'call_a', name: 'f', input: { a: 2 } }]);
   });
 
-  it('translates several whole calls in one chunk into one block each', async () => {
+  it('streams the input of calls sent whole in one chunk (id, name and arguments together, as Gemini\'s OpenAI endpoint does) as input_json_delta', async () => {
     const stream = chatStream([
       [{
         tool_calls: [
@@ -121,7 +121,13 @@ describe('a Chat Completions stream translated for an Anthropic Messages client'
       }],
       [{}, 'tool_calls'],
     ]);
-    const message = await anthropicSdkMessage(translateWire(new OpenAIChatToMessagesStream(CTX), [stream]));
+    const out = translateWire(new OpenAIChatToMessagesStream(CTX), [stream]);
+    // the start carries `input: {}` as the API's does; the arguments follow as deltas (LiteLLM #25836 lost them)
+    expect(out.filter((e) => e.event === 'content_block_delta').map((e) => (JSON.parse(e.data) as { delta: unknown }).delta)).toEqual([
+      { type: 'input_json_delta', partial_json: '{"n":1}' },
+      { type: 'input_json_delta', partial_json: '{"n":2}' },
+    ]);
+    const message = await anthropicSdkMessage(out);
     expect(message.content.map((b) => (b.type === 'tool_use' ? [b.id, b.name, b.input] : b.type))).toEqual([['call_a', 'f', { n: 1 }], ['call_b', 'g', { n: 2 }]]);
   });
 
