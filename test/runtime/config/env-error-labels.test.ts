@@ -27,7 +27,8 @@ describe('loadConfig: schema errors of env-set fields name the env variable', ()
     expect(errors[0]!.startsWith(`${name} (${path}): `)).toBe(true);
   });
 
-  it('GIVEN PROXY_API_KEYS with short keys WHEN loaded THEN each error names the variable, index and length, never the key', () => {
+  it('names the variable, index and length of each short PROXY_API_KEYS key, never the key', () => {
+    // GIVEN PROXY_API_KEYS with short keys, WHEN loaded, THEN each error names the variable, index and length, never the key
     const errors = errorsOf({ PROXY_API_KEYS: 'k1,longenoughkey,abc' });
     expect(errors).toEqual([
       expect.stringMatching(/^PROXY_API_KEYS \(auth\.clientKeys\.0\): Too small.*\(received key #0, 2 characters\)$/),
@@ -36,14 +37,16 @@ describe('loadConfig: schema errors of env-set fields name the env variable', ()
     expect(errors.join('\n')).not.toMatch(/k1|abc|longenoughkey/);
   });
 
-  it('GIVEN the same bad field from the file WHEN loaded THEN it keeps its plain path label', () => {
+  it('keeps the plain path label for the same bad field from the file', () => {
+    // GIVEN the same bad field from the file, WHEN loaded, THEN it keeps its plain path label
     const errors = errorsOf({}, () => 'retries:\n  maxRetries: -1\n', '/etc/x/config.yaml');
     expect(errors[0]).toMatch(/^retries\.maxRetries: /);
   });
 });
 
 describe('loadConfig: broken YAML', () => {
-  it('GIVEN an unparsable file WHEN loaded THEN the error is labelled with the path and gives line, column and reason on one line', () => {
+  it('labels an unparsable file\'s error with the path, line, column and reason on one line', () => {
+    // GIVEN an unparsable file, WHEN loaded, THEN the error is labelled with the path and gives line, column and reason on one line
     let caught: unknown;
     try {
       loadConfig(UPSTREAM, { configPath: '/etc/x/config.yaml', readFile: () => 'a: [' });

@@ -27,8 +27,8 @@ describe('loadConfig', () => {
     throw new Error('expected a ConfigError');
   };
 
-  it('starts from env alone with the seed interface and defaults', () => {
-    // GIVEN the seed's env and no config file
+  it('starts from env alone with the playbook\'s env names and the defaults', () => {
+    // GIVEN the playbook's env and no config file
     const env = {
       CONFIG_PATH: undefined,
       HOLYSHEEP_PRIMARY_REGION: 'https://api.holysheep.ai/v1',

@@ -28,7 +28,7 @@ const finished = (over: Partial<RequestFinishedEvent>): RequestFinishedEvent => 
 
 describe('UsageTracker', () => {
   it('rounds like Python round(): half to even on the exact binary value', () => {
-    // GIVEN the seed's rounding cases
+    // GIVEN the playbook's rounding cases
     // WHEN rounded / THEN exact ties go to even, near-ties follow the binary value
     expect(round(0.125, 2)).toBe(0.12);
     expect(round(0.375, 2)).toBe(0.38);
@@ -42,7 +42,7 @@ describe('UsageTracker', () => {
     expect(round(1234.5678, 2)).toBe(1234.57);
   });
 
-  it('counts failover_count per failed retryable attempt (the seed), not per upstream switch', () => {
+  it('counts failover_count per failed retryable attempt, as the playbook does, not per upstream switch', () => {
     // GIVEN a request that failed twice on the primary (retried there) before the backup served it
     const usage = new UsageTracker(config);
     usage.requestFinished(finished({ upstream: 'backup_1', attempts: 3, failovers: 1, failedAttempts: 2, retries: 2 }));
@@ -81,7 +81,7 @@ describe('UsageTracker', () => {
     expect(usage.report().stats.total_requests).toBe(3);
   });
 
-  it('reports the seed\'s fields with its formulas and rounding, streamed and not', () => {
+  it('reports the playbook\'s usage fields with its formulas and rounding, streamed and not', () => {
     // GIVEN three requests: a plain one, a streamed one after a failover, and a failure
     const usage = new UsageTracker(config);
     const a = priceUsage(config.pricing, 'gpt-4.1', 1_000_000, 500_000); // 8 + 12 = 20

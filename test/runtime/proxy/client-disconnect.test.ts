@@ -9,7 +9,8 @@ const CHAT = { model: 'gpt-4.1', stream: true, messages: [{ role: 'user', conten
 describe('client disconnect mid-stream', () => {
   const fx = useProxyFixture();
 
-  it('GIVEN a slow stream WHEN the client leaves after the first chunk THEN the request is recorded as 499 client_closed_request', async () => {
+  it('records a stream the client leaves after the first chunk as 499 client_closed_request', async () => {
+    // GIVEN a slow stream, WHEN the client leaves after the first chunk, THEN the request is recorded as 499 client_closed_request
     fx.mocks = await startMocks(1);
     fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 100 });
     fx.proxy = await startTestProxy(configFor(fx.mocks));
@@ -52,7 +53,8 @@ describe('client disconnect mid-stream', () => {
 describe('stream overhead accounting', () => {
   const fx = useProxyFixture();
 
-  it('GIVEN a slow stream WHEN it is relayed to the end THEN the upstream wait is not counted as proxy overhead', async () => {
+  it('does not count the wait on a slow stream\'s upstream as proxy overhead', async () => {
+    // GIVEN a slow stream, WHEN it is relayed to the end, THEN the upstream wait is not counted as proxy overhead
     fx.mocks = await startMocks(1);
     fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 60 });
     fx.proxy = await startTestProxy(configFor(fx.mocks));

@@ -10,7 +10,8 @@ const ids = (body: Buffer): string[] => (JSON.parse(body.toString()) as { data: 
 describe('GET /v1/models filtering', () => {
   const fx = useProxyFixture();
 
-  it('GIVEN upstreams restricting models WHEN /v1/models is listed THEN only served models are returned', async () => {
+  it('lists only the models some upstream serves', async () => {
+    // GIVEN upstreams restricting models, WHEN /v1/models is listed, THEN only served models are returned
     fx.mocks = await startMocks(2);
     const config = configFor(fx.mocks);
     fx.proxy = await startTestProxy({ ...config, upstreams: config.upstreams.map((u, i) => ({ ...u, models: i === 0 ? ['gpt-4.1'] : ['deepseek-v3.2'] })) });
@@ -21,12 +22,14 @@ describe('GET /v1/models filtering', () => {
     expect(body.data.map((m) => m.id)).toEqual(['gpt-4.1', 'deepseek-v3.2']);
   });
 
-  it('GIVEN no upstream restricting models WHEN filtered THEN the list is unchanged', () => {
+  it('leaves the list unchanged when no upstream restricts models', () => {
+    // GIVEN no upstream restricting models, WHEN filtered, THEN the list is unchanged
     const body = list(['a', 'b']);
     expect(filterModelList(body, [{ models: [], modelRewrites: {} } as never])).toBe(body);
   });
 
-  it('GIVEN a rewrite alias WHEN the upstream lists the target name THEN it is shown under the client name', () => {
+  it('shows a rewritten model under the client\'s name', () => {
+    // GIVEN a rewrite alias, WHEN the upstream lists the target name, THEN it is shown under the client name
     const out = filterModelList(list(['gpt-4.1', 'vendor/gpt-4.1-mini', 'other']), [{ models: ['gpt-4.1'], modelRewrites: { 'gpt-4.1-mini': 'vendor/gpt-4.1-mini' } } as never]);
     expect(ids(out)).toEqual(['gpt-4.1', 'gpt-4.1-mini']);
   });

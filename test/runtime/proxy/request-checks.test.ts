@@ -21,7 +21,8 @@ describe('x-failover-timeout-ms validation', () => {
     expect(fx.mocks[0].requests).toBe(0);
   });
 
-  it('GIVEN a huge header value WHEN a chat completion is sent THEN it is capped to the deadline and served', async () => {
+  it('caps a huge x-failover-timeout-ms to the deadline and serves the request', async () => {
+    // GIVEN a huge header value, WHEN a chat completion is sent, THEN it is capped to the deadline and served
     fx.mocks = await startMocks(1);
     fx.proxy = await startTestProxy(configFor(fx.mocks));
     const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT, { [HEADERS.timeoutMs]: '1e12' });
@@ -32,7 +33,8 @@ describe('x-failover-timeout-ms validation', () => {
 describe('exhausted attempts message', () => {
   const fx = useProxyFixture();
 
-  it('GIVEN one failing upstream and no retries WHEN a request fails THEN the message says "1 attempt"', async () => {
+  it('says "1 attempt" in the message when one attempt failed', async () => {
+    // GIVEN one failing upstream and no retries, WHEN a request fails, THEN the message says "1 attempt"
     fx.mocks = await startMocks(1);
     fx.mocks[0].setMode({ kind: 'status', status: 500 });
     fx.proxy = await startTestProxy(configFor(fx.mocks, { retries: { maxRetries: 0 } }));
