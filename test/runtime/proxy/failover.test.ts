@@ -56,19 +56,17 @@ describe('ProxyEngine failover', () => {
   });
 
   it('uses a 429 Retry-After as the open time of that upstream', async () => {
-    // GIVEN a primary that rate-limits with Retry-After: 7
+    // GIVEN a primary that rate-limits with Retry-After: 7, and a fixed clock
     fx.mocks = await startMocks(2);
     fx.mocks[0].setMode({ kind: 'status', status: 429, retryAfterSeconds: 7 });
-    fx.proxy = await startTestProxy(configFor(fx.mocks));
+    const now = 1_700_000_000_000;
+    fx.proxy = await startTestProxy(configFor(fx.mocks), { now: () => now });
     // WHEN one request goes through
-    const before = Date.now();
     await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
-    // THEN the primary is open for about 7 s
+    // THEN the primary is open for exactly 7 s (no jitter on a Retry-After)
     const status = fx.proxy.engine.upstreamStatus().find((u) => u.name === 'primary')!;
     expect(status.state).toBe('open');
-    const openFor = Date.parse(status.openUntil!) - before;
-    expect(openFor).toBeGreaterThan(6000);
-    expect(openFor).toBeLessThanOrEqual(8000);
+    expect(Date.parse(status.openUntil!) - now).toBe(7000);
   });
 
   it('keeps traffic off an open primary and brings it back after recovery', async () => {
