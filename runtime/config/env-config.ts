@@ -130,6 +130,20 @@ export function unknownPlaybookVariables(env: Env, known: Iterable<string> = [])
     .map((name) => ({ name, closest: closestName(name, names) }));
 }
 
+/** The env variable names a config reads: every string field named `…Env` (e.g. `upstreams[].apiKeyEnv`), at any depth. */
+export function envNamesInConfig(config: unknown): string[] {
+  const names: string[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 8 || value === null || typeof value !== 'object') return;
+    for (const [key, field] of Object.entries(value)) {
+      if (typeof field === 'string' && key.endsWith('Env')) names.push(field);
+      else visit(field, depth + 1);
+    }
+  };
+  visit(config, 0);
+  return names;
+}
+
 /** The warning for one unknown playbook variable. */
 export function unknownVariableMessage(unknown: { readonly name: string; readonly closest?: string }): string {
   return `unknown environment variable ${unknown.name} is ignored${unknown.closest === undefined ? '' : `: did you mean ${unknown.closest}?`}`;

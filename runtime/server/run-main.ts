@@ -1,7 +1,7 @@
 import type { EngineFactory } from './engine-port';
 import { startProxy, type RunningProxy } from './start-proxy';
 import { ENV } from '../../src/contract';
-import { unknownPlaybookVariables, unknownVariableMessage, type Env } from '../config/env-config';
+import { envNamesInConfig, unknownPlaybookVariables, unknownVariableMessage, type Env } from '../config/env-config';
 import { proxyUsage } from '../config/env-usage';
 import { ConfigError } from '../config/load-config';
 
@@ -67,7 +67,9 @@ export async function runMain(options: RunMainOptions): Promise<RunningProxy | u
   try {
     proxy = await startProxy({ env, createEngine: options.createEngine });
   } catch (error) {
-    const hints = unknownPlaybookVariables(env).map(unknownVariableMessage);
+    // the config did not load, so its own env names (an upstream's apiKeyEnv, by the construct's
+    // convention `<UPSTREAM>_API_KEY`) are unknown here: hint only at the other names
+    const hints = unknownPlaybookVariables(env).filter((u) => !u.name.endsWith('_API_KEY')).map(unknownVariableMessage);
     const fatal = error instanceof ConfigError
       ? { msg: error.message, errors: error.errors, hints }
       : { msg: 'start failed', errors: [(error as Error).message], hints };
@@ -75,8 +77,7 @@ export async function runMain(options: RunMainOptions): Promise<RunningProxy | u
     process.exit(1);
   }
   const { logger } = proxy;
-  const configuredEnvNames = proxy.config().upstreams.map((u) => u.apiKeyEnv);
-  for (const unknown of unknownPlaybookVariables(env, configuredEnvNames)) {
+  for (const unknown of unknownPlaybookVariables(env, envNamesInConfig(proxy.config()))) {
     logger.warn({ event: 'env_unknown', variable: unknown.name, closest: unknown.closest }, unknownVariableMessage(unknown));
   }
   logger.info({

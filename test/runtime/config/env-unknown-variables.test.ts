@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { closestName, envConfig, unknownPlaybookVariables, unknownVariableMessage } from '../../../runtime/config/env-config';
+import { closestName, envConfig, envNamesInConfig, unknownPlaybookVariables, unknownVariableMessage } from '../../../runtime/config/env-config';
 import { startMockUpstream, type MockUpstream } from '../../../runtime/mock/mock-upstream';
 import { ENV } from '../../../src/contract';
 import { eventLine, startBin, type BinProcess } from '../cli/bin-process';
@@ -45,6 +45,13 @@ describe('unknown HOLYSHEEP_* variables', () => {
     // WHEN checked with the config's env names
     // THEN only the misspelling is listed, pointing at the configured name
     expect(unknownPlaybookVariables(env, ['HOLYSHEEP_US_API_KEY'])).toEqual([{ name: 'HOLYSHEEP_US_APIKEY', closest: 'HOLYSHEEP_US_API_KEY' }]);
+  });
+
+  it('reads the env names of a config from every field named …Env', () => {
+    // GIVEN a config with key variables on two upstreams and a nested one
+    const config = { upstreams: [{ name: 'a', apiKeyEnv: 'HOLYSHEEP_API_KEY' }, { name: 'b', apiKeyEnv: 'HOLYSHEEP_B_API_KEY' }], sharedState: { passwordEnv: 'REDIS_PASSWORD' }, server: { port: 8080 } };
+    // THEN all three names are found
+    expect(envNamesInConfig(config)).toEqual(['HOLYSHEEP_API_KEY', 'HOLYSHEEP_B_API_KEY', 'REDIS_PASSWORD']);
   });
 
   it('suggests only names within a few edits', () => {
