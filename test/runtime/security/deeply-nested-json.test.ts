@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatCompletion, postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { filterModelList } from '../../../runtime/proxy/upstreams/models-filter';
 
 /** `[[[ ... ]]]` nested `depth` levels. */
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
@@ -59,9 +60,8 @@ describe('deeply nested JSON is refused with a 400', () => {
 });
 
 describe('a deeply nested upstream model list is not re-serialized', () => {
-  it('passes the list on unfiltered instead of overflowing the stack', async () => {
+  it('passes the list on unfiltered instead of overflowing the stack', () => {
     // GIVEN a model list nested 100 000 levels deep and an upstream that restricts its models
-    const { filterModelList } = await import('../../../runtime/proxy/upstreams/models-filter');
     const body = Buffer.from(`{"object":"list","data":[{"id":"gpt-4.1","extra":${nested(100_000)}}]}`);
     const upstreams = [{ name: 'primary', baseUrl: 'http://127.0.0.1:1/v1', models: ['gpt-4.1'], modelRewrites: {} }] as never;
     // WHEN it is filtered

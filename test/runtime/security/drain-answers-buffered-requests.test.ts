@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+
+describe('the drain answers buffered requests still waiting on their upstream', () => {
+  let upstream: LoopbackUpstream | undefined;
+  let running: SecuredProxy | undefined;
+  afterEach(async () => {
+    await running?.close();
+    await upstream?.close();
+    running = undefined;
+    upstream = undefined;
+  });
+
+  it('answers 503 server_shutting_down at the drain timeout instead of resetting the connection', async () => {
+    // GIVEN an upstream that never answers and a proxy with a 0.3 s drain timeout
+    upstream = await startUpstream(() => undefined);
+    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }], [
+      'timeouts: {requestSeconds: 20, deadlineSeconds: 30}',
+      'lifecycle: {shutdownDelaySeconds: 0, drainTimeoutSeconds: 0.3}',
+    ]));
+    // AND a non-streamed request waiting on it
+    const pending = postChat(running.proxy.url);
+    for (let i = 0; i < 200 && upstream.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(upstream.received).toHaveLength(1);
+    // WHEN the proxy drains
+    const drained = running.proxy.drain();
+    const res = await pending;
+    // THEN the client gets an OpenAI-shaped 503 naming the shutdown, with the proxy headers
+    expect(res.status).toBe(503);
+    expect(res.headers.get('x-failover-upstream')).toBe('primary');
+    expect(res.headers.get('connection')).toBe('close');
+    const body = (await res.json()) as { error: { code: string; type: string; message: string } };
+    expect(body.error).toMatchObject({ code: 'server_shutting_down', type: 'api_error' });
+    expect((await drained).clean).toBe(false);
+    // AND the request is recorded with that code, not counted against the upstream
+    const line = running.logs().find((l) => l.event === 'request' && l.route === '/v1/chat/completions');
+    expect(line).toMatchObject({ status: 503, errorCode: 'server_shutting_down' });
+    expect(running.proxy.engine.upstreamStatus()[0]!.consecutiveFailures).toBe(0);
+  });
+});
