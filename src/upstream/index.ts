@@ -1,2 +1,3 @@
 /** Upstream: the provider regions a proxy fails over between. */
 export * from './upstream';
+export * from './upstream-format';

@@ -1,6 +1,10 @@
 import { isHttpUrl, redactUserInfo, UPSTREAM_NAME } from '../contract';
+import { UpstreamFormat } from './upstream-format';
 import { urlPort } from '../private/url-port';
 import { SecretKeyRef } from '../secret-key-ref/secret-key-ref';
+
+/** `anthropic-version` dates (`YYYY-MM-DD`). */
+const ANTHROPIC_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 
 /** What every upstream can set, whatever its factory: routing, key and models. */
 export interface UpstreamBaseOptions {
@@ -45,12 +49,35 @@ export interface UpstreamOptions extends UpstreamBaseOptions {
   readonly name?: string;
 }
 
+/** Options of {@link Upstream.anthropic}. */
+export interface AnthropicUpstreamOptions extends UpstreamOptions {
+  /**
+   * The `anthropic-version` header sent when the client sent none (a
+   * client's own version, and its `anthropic-beta`, are passed through).
+   * @default - `2023-06-01`
+   * @see https://docs.anthropic.com/en/api/versioning
+   */
+  readonly anthropicVersion?: string;
+}
+
 /** Props of {@link Upstream.custom}: any endpoint, named by the caller. */
 export interface UpstreamProps extends UpstreamBaseOptions {
   /** Label of the upstream (1-63 characters of `a-z`, `0-9`, `-` or `_`). */
   readonly name: string;
-  /** Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1`. */
+  /** Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1` or `https://api.anthropic.com/v1`. */
   readonly baseUrl: string;
+  /**
+   * The API the endpoint speaks.
+   * @default UpstreamFormat.OPENAI
+   */
+  readonly format?: UpstreamFormat;
+  /**
+   * `UpstreamFormat.ANTHROPIC` only: the `anthropic-version` header sent when
+   * the client sent none.
+   * @default - `2023-06-01`
+   * @see https://docs.anthropic.com/en/api/versioning
+   */
+  readonly anthropicVersion?: string;
 }
 
 /** The playbook's three HolySheep AI regions. */
@@ -70,13 +97,23 @@ const HOLYSHEEP: Record<HolySheepRegion, { name: string; baseUrl: string }> = {
 };
 
 /**
- * One OpenAI-compatible upstream (a provider region) the proxy fails over
+ * One upstream (a provider region, OpenAI-compatible or Anthropic) the proxy fails over
  * between. Create with {@link Upstream.custom} or a preset.
  */
 export class Upstream {
   /** Any OpenAI-compatible endpoint. */
   public static custom(props: UpstreamProps): Upstream {
-    return new Upstream(props.name, props.baseUrl, props);
+    return new Upstream(props.name, props.baseUrl, props, props.format ?? UpstreamFormat.OPENAI, props.anthropicVersion);
+  }
+
+  /**
+   * Anthropic's API (`https://api.anthropic.com/v1`, format
+   * `UpstreamFormat.ANTHROPIC`): Messages clients natively, Chat Completions
+   * clients by translation, e.g. as the official backup of an
+   * OpenAI-compatible primary (map model names with `modelRewrites`).
+   */
+  public static anthropic(options: AnthropicUpstreamOptions = {}): Upstream {
+    return new Upstream(options.name ?? 'anthropic', 'https://api.anthropic.com/v1', options, UpstreamFormat.ANTHROPIC, options.anthropicVersion);
   }
 
   /** A HolySheep AI region, as in the playbook. */
@@ -126,8 +163,14 @@ export class Upstream {
   public readonly modelRewrites: { [model: string]: string };
   /** TCP port the proxy connects to (for the NetworkPolicy egress rule). */
   public readonly port: number;
+  /** The API the upstream speaks. */
+  public readonly format: UpstreamFormat;
+  /** `anthropic-version` sent when the client sent none, if set (else the proxy's default). */
+  public readonly anthropicVersion?: string;
 
-  private constructor(name: string, baseUrl: string, options: UpstreamBaseOptions) {
+  private constructor(
+    name: string, baseUrl: string, options: UpstreamBaseOptions, format: UpstreamFormat = UpstreamFormat.OPENAI, anthropicVersion?: string,
+  ) {
     if (!UPSTREAM_NAME.test(name)) {
       throw new Error(`upstream 'name' must be 1-63 characters of a-z, 0-9, "-" or "_", starting and ending with a letter or digit (received "${name}")`);
     }
@@ -154,5 +197,15 @@ export class Upstream {
     }
     this.modelRewrites = { ...(options.modelRewrites ?? {}) };
     this.port = urlPort(baseUrl);
+    if (anthropicVersion !== undefined) {
+      if (format !== UpstreamFormat.ANTHROPIC) {
+        throw new Error(`upstream '${name}' 'anthropicVersion' applies to format UpstreamFormat.ANTHROPIC only (received format ${format} and "${anthropicVersion}")`);
+      }
+      if (!ANTHROPIC_VERSION.test(anthropicVersion)) {
+        throw new Error(`upstream '${name}' 'anthropicVersion' must be a date such as 2023-06-01 (received "${anthropicVersion}")`);
+      }
+    }
+    this.format = format;
+    this.anthropicVersion = anthropicVersion;
   }
 }

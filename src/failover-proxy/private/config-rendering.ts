@@ -9,6 +9,7 @@ import { legacyEnvSharedKey } from './legacy-env-vars';
 import { DEFAULT_PRICING, parseProxyConfig } from '../../contract';
 import type { ModelPrice } from '../failover-proxy-props';
 import type { ProxySettings } from './proxy-settings';
+import { UpstreamFormat } from '../../upstream/upstream-format';
 
 /** The rendered, validated config file. @internal */
 export interface RenderedConfig {
@@ -56,6 +57,8 @@ export function renderProxyConfig(settings: ProxySettings): ProxyConfigFile {
       apiKeyEnv: keys.byUpstream.get(upstream.name),
       ...(upstream.models.length > 0 ? { models: upstream.models } : {}),
       ...(Object.keys(upstream.modelRewrites).length > 0 ? { modelRewrites: upstream.modelRewrites } : {}),
+      ...(upstream.format !== UpstreamFormat.OPENAI ? { format: upstream.format } : {}),
+      ...(upstream.anthropicVersion !== undefined ? { anthropicVersion: upstream.anthropicVersion } : {}),
     })),
     circuitBreaker: {
       failureThreshold: settings.failureThreshold,
