@@ -28,6 +28,8 @@ describe('deeply nested JSON is refused with a 400', () => {
     ['chat completions', '/v1/chat/completions'],
     ['embeddings', '/v1/embeddings'],
     ['completions', '/v1/completions'],
+    ['responses', '/v1/responses'],
+    ['anthropic messages', '/v1/messages'],
   ])('refuses a small body nested 100 000 levels deep on %s, without calling the upstream', async (_label, path) => {
     // GIVEN a proxy with the default nesting limit
     const { proxy } = await start();
@@ -35,14 +37,18 @@ describe('deeply nested JSON is refused with a 400', () => {
     const res = await fetch(`${proxy.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: `{"model":"gpt-4.1","input":"x","messages":[],"extra":${nested(100_000)}}`,
+      body: `{"model":"gpt-4.1","input":"x","max_tokens":5,"messages":[],"extra":${nested(100_000)}}`,
     });
-    // THEN it gets an OpenAI-shaped 400 naming the limit, not a 500
+    // THEN it gets a 400 in the route's error shape naming the limit, not a 500
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; message: string; type: string } };
-    expect(body.error.code).toBe('json_too_deep');
-    expect(body.error.type).toBe('invalid_request_error');
-    expect(body.error.message).toContain('64');
+    const body = (await res.json()) as { error: { code?: string; message: string; type: string } };
+    if (path === '/v1/messages') {
+      expect(body.error.type).toBe('invalid_request_error');
+    } else {
+      expect(body.error.code).toBe('json_too_deep');
+      expect(body.error.type).toBe('invalid_request_error');
+    }
+    expect(body.error.message).toContain('limits.maxJsonDepth (64 levels)');
     expect(upstream!.received).toHaveLength(0);
   });
 

@@ -37,4 +37,31 @@ describe('the drain answers buffered requests still waiting on their upstream', 
     expect(line).toMatchObject({ status: 503, errorCode: 'server_shutting_down' });
     expect(running.proxy.engine.upstreamStatus()[0]!.consecutiveFailures).toBe(0);
   });
+
+  it('answers in the Anthropic error shape on /v1/messages', async () => {
+    // GIVEN an Anthropic-format upstream that never answers
+    upstream = await startUpstream(() => undefined);
+    running = await startProxyWith([
+      'upstreams:',
+      `  - {name: claude, baseUrl: "${upstream.url}", priority: 0, format: anthropic}`,
+      'timeouts: {requestSeconds: 20, deadlineSeconds: 30}',
+      'lifecycle: {shutdownDelaySeconds: 0, drainTimeoutSeconds: 0.3}',
+    ].join('\n'));
+    // AND a Messages request waiting on it
+    const pending = fetch(`${running.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-sonnet-4.5', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    for (let i = 0; i < 200 && upstream.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // WHEN the proxy drains
+    const drained = running.proxy.drain();
+    const res = await pending;
+    // THEN the client gets a 503 the Anthropic SDK reads as an API error
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.message).toContain('shutting down');
+    await drained;
+  });
 });
