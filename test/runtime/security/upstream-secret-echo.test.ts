@@ -85,4 +85,30 @@ describe('upstream secrets echoed in responses are redacted', () => {
     }
     expect(text.split('[redacted]').length - 1).toBe(4);
   });
+
+  it('redacts the key an Anthropic upstream quotes from its x-api-key, natively and across formats', async () => {
+    // GIVEN an Anthropic-format upstream whose 401 quotes the x-api-key it received
+    upstream = await startUpstream((req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json', 'x-seen-key': String(req.headers['x-api-key']) });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${String(req.headers['x-api-key'])}` } }));
+    });
+    running = await startProxyWith([
+      'upstreams:',
+      `  - {name: claude, baseUrl: "${upstream.url}", priority: 0, format: anthropic}`,
+    ].join('\n'));
+    // WHEN an Anthropic client and an OpenAI client (translated) send requests
+    const native = await fetch(`${running.proxy.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-sonnet-4.5', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    const translated = await postChat(running.proxy.url, { model: 'claude-sonnet-4.5' });
+    // THEN neither sees the key, in the body or the headers
+    for (const res of [native, translated]) {
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain(UPSTREAM_KEY);
+      expect(res.headers.get('x-seen-key') ?? '').not.toContain(UPSTREAM_KEY);
+    }
+    expect(upstream.received[0]!.headers['x-api-key']).toBe(UPSTREAM_KEY);
+  });
 });
