@@ -50,6 +50,8 @@ export interface EngineServices {
   retryBudget(): RetryBudget;
   /** The current runtime of the named upstream (a reload may have replaced its pool). */
   currentUpstream(name: string): UpstreamRuntime | undefined;
+  /** Logs at debug level (e.g. the client fields a translation dropped). */
+  debug(fields: Readonly<Record<string, unknown>>, message: string): void;
 }
 
 /** A request the engine accepted, before its body was read. */

@@ -139,6 +139,7 @@ export class ProxyEngine {
       bufferBudget: this.bufferBudget,
       redactor: () => this.redactor,
       affinity: this.affinity,
+      debug: (fields, message) => this.logger.debug(fields, message),
     };
     this.startHealthChecks();
   }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { AttemptController } from './attempt-controller';
+import { AttemptController, type AbortLike } from './attempt-controller';
 import { recordLatency, reportOutcome } from './breaker-verdict';
 import type { BreakerPermit } from '../../core';
 import type { AttemptOutcome, UnbufferedReason } from '../../events';
@@ -85,7 +85,7 @@ export async function attemptUpstream(
   /** 1-based number of this attempt within the request. */
   attempt: number,
   parsed: Readonly<Record<string, unknown>> | undefined,
-  requestSignal: AbortSignal,
+  requestSignal: AbortLike,
   deadlineAt: number,
 ): Promise<AttemptResult> {
   const { config, ctx, route, services } = x;
@@ -94,6 +94,10 @@ export async function attemptUpstream(
     // the engine leaves such upstreams out before the attempts; a reload may have changed one since
     upstream.breaker.onNeutral(permit);
     return { kind: 'failed', outcome: 'unsupported', latencyMs: 0 };
+  }
+  if (plan.dropped.length > 0) {
+    // fields the upstream's format cannot express and that do not change the answer (README: cross-format translation)
+    services.debug({ requestId: ctx.requestId, upstream: upstream.name, format: upstream.config.format, dropped: plan.dropped }, 'client fields dropped in translation');
   }
   const controller = new AttemptController();
   const forward = (): void => controller.abort(requestSignal.reason);

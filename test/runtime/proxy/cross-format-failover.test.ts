@@ -37,7 +37,9 @@ afterEach(async () => {
 });
 
 /** A proxy in front of a primary and a backup of the given formats, gpt-4.1 rewritten to the backup's model. */
-async function proxyFor(primary: ScriptedProvider, primaryFormat: 'openai' | 'anthropic', backup: ScriptedProvider, backupFormat: 'openai' | 'anthropic', backupModel: string): Promise<TestProxy> {
+async function proxyFor(
+  primary: ScriptedProvider, primaryFormat: 'openai' | 'anthropic', backup: ScriptedProvider, backupFormat: 'openai' | 'anthropic', backupModel: string, env: Record<string, string> = {},
+): Promise<TestProxy> {
   providers.push(primary, backup);
   proxy = await startTestProxy(testConfig({
     upstreams: [
@@ -47,7 +49,7 @@ async function proxyFor(primary: ScriptedProvider, primaryFormat: 'openai' | 'an
     retries: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 },
     timeouts: { connectSeconds: 1, requestSeconds: 2, deadlineSeconds: 10, firstTokenSeconds: 2, streamIdleSeconds: 2 },
     auth: { clientKeys: [CLIENT_KEY] },
-  }), { env: { HOLYSHEEP_API_KEY: UPSTREAM_KEY } });
+  }), { env: { HOLYSHEEP_API_KEY: UPSTREAM_KEY, ...env } });
   return proxy;
 }
 
@@ -122,6 +124,24 @@ describe('a chat client failing over from an OpenAI-compatible primary to an Ant
     expect(completion.choices[0].finish_reason).toBe('tool_calls');
     expect(completion.usage).toMatchObject({ prompt_tokens: 2620, completion_tokens: 89 });
     expect(backup.received[0].body).toMatchObject({ model: 'claude-sonnet-4-5', stream: true, max_tokens: 4096 });
+  });
+
+  it('logs at debug level, with the request id, the client fields the translation dropped', async () => {
+    // GIVEN an anthropic-format backup behind a failing primary, and the proxy logging at debug
+    const primary = await startScriptedProvider(OPENAI_503);
+    const backup = await startScriptedProvider(json(200, ANTHROPIC_TOOL_ANSWER));
+    const started = await proxyFor(primary, 'openai', backup, 'anthropic', 'claude-sonnet-4-5', { LOG_LEVEL: 'debug' });
+    const client = new OpenAI({ baseURL: `${started.origin}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+    // WHEN a chat request carries sampling hints Anthropic has no field for
+    const { response } = await client.chat.completions.create({
+      model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hi', name: 'alice' }], seed: 7, frequency_penalty: 0.2,
+    }).withResponse();
+    // THEN one debug line names them, for the backup only
+    const lines = started.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'client fields dropped in translation');
+    expect(lines).toEqual([expect.objectContaining({
+      level: 'debug', requestId: response.headers.get('x-request-id'), upstream: 'backup', format: 'anthropic', dropped: ['seed', 'frequency_penalty', 'messages[0].name'],
+    })]);
+    expect(backup.received[0].body).not.toHaveProperty('seed');
   });
 
   it('refuses with 400 naming the field a request the Anthropic backup cannot answer the same (n > 1)', async () => {
