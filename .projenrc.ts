@@ -107,6 +107,9 @@ const notShipped = [
 for (const ignored of notShipped) {
   project.addPackageIgnore(ignored);
 }
+// and what ships is listed, so a stray file at the top (a scratch config, a tarball) never does;
+// package.json, README.md, LICENSE and the bundled dependencies always ship
+project.package.addField('files', ['lib/', '.jsii', 'API.md']);
 project.package.addBin({
   'ai-failover-proxy': 'lib/runtime/ai-failover-proxy.js',
   'ai-failover-mock': 'lib/runtime/ai-failover-mock.js',
