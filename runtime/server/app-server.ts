@@ -8,9 +8,8 @@ import { sendOpenAIError } from '../http/openai-error';
 import type { ClientAuth } from '../ops/client-auth';
 import type { Logger } from '../ops/logger';
 import type { ProxyMetrics } from '../ops/metrics';
-import type { RateLimiter } from '../ops/rate-limiter';
 import { requestIdFrom } from '../ops/request-id';
-import type { UsageTracker } from '../ops/usage-report';
+import type { UsageReport, UsageTracker } from '../ops/usage-report';
 import { readBoundedBody } from '../proxy/intake/request-body';
 import { routePath, routesFor, type ProxyRoute } from '../proxy/intake/routes';
 import { failoverHeaders } from '../proxy/response/failover-headers';
@@ -21,13 +20,28 @@ export interface Lifecycle {
   draining: boolean;
 }
 
+/** One rate-limit answer: `unavailable` when shared state cannot be reached in fail-closed mode (503). */
+export interface ClientRateDecision {
+  readonly allowed: boolean;
+  readonly retryAfterSeconds: number;
+  readonly unavailable?: boolean;
+}
+
+/** The per-client rate limiter: pod-local, or shared across the replicas (then it may answer asynchronously). */
+export interface ClientRateLimiter {
+  readonly requestsPerMinute: number;
+  take(client: string): ClientRateDecision | Promise<ClientRateDecision>;
+}
+
 /** Options of {@link createAppServer}. */
 export interface AppServerOptions {
   readonly engine: EnginePort;
   readonly auth: ClientAuth;
-  readonly rateLimiter: RateLimiter;
+  readonly rateLimiter: ClientRateLimiter;
   readonly metrics: ProxyMetrics;
   readonly usage: UsageTracker;
+  /** The fleet's usage report (`/v1/usage?scope=fleet`); absent without shared state. */
+  readonly fleetUsage?: () => Promise<UsageReport>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly lifecycle: Lifecycle;
   /** Config for limits; read on each request so reloads apply. */
@@ -145,7 +159,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
     // the client's address: the socket's, or what a trusted proxy (server.trustedProxyCidrs) forwarded
     const forwarded = forwardingPolicy().clientOf(req.socket.remoteAddress, req.headers);
     const client = authResult.client ?? `addr:${forwarded.address}`;
-    const decision = rateLimiter.take(client);
+    const taken = rateLimiter.take(client);
+    const decision = taken instanceof Promise ? await taken : taken;
+    if (decision.unavailable) {
+      refuse(req, res, path, started, 503, 'shared_state_unavailable', 'the rate limit cannot be checked: shared state (Redis) is unreachable and sharedState.failMode is closed, retry shortly', { 'retry-after': String(decision.retryAfterSeconds) });
+      return;
+    }
     if (!decision.allowed) {
       metrics.rateLimitedRequest(label);
       refuse(req, res, label, started, 429, 'rate_limit_exceeded', `rate limit of ${rateLimiter.requestsPerMinute} requests per minute exceeded, retry after ${decision.retryAfterSeconds} s`, { 'retry-after': String(decision.retryAfterSeconds) }, engineRoute);
@@ -156,7 +175,20 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return;
     }
     if (path === PATHS.usage) {
-      answer(200, usage.report());
+      const scope = new URL(req.url ?? '/', 'http://proxy').searchParams.get('scope') ?? 'pod';
+      if (scope === 'pod') {
+        answer(200, usage.report());
+      } else if (scope !== 'fleet') {
+        refuse(req, res, path, started, 400, 'invalid_scope', `scope must be pod or fleet (received ${JSON.stringify(scope.slice(0, 32))})`);
+      } else if (!options.fleetUsage) {
+        refuse(req, res, path, started, 400, 'shared_state_disabled', 'scope=fleet needs shared state: set REDIS_URL on every replica');
+      } else {
+        try {
+          answer(200, await options.fleetUsage());
+        } catch {
+          refuse(req, res, path, started, 503, 'shared_state_unavailable', 'the fleet report needs shared state (Redis), which is unreachable; scope=pod answers from this replica', { 'retry-after': '1' });
+        }
+      }
       return;
     }
 

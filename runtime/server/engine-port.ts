@@ -5,6 +5,7 @@ import type { ProxyEvents } from '../events';
 import type { Logger } from '../ops/logger';
 import type { ProxyRequestContext } from '../proxy/exchange';
 import type { UpstreamStatus } from '../proxy/proxy-engine';
+import type { BreakerSharing } from '../proxy/upstreams/upstream-runtime';
 
 /** Per-request context the server hands the engine. */
 export type RequestContext = ProxyRequestContext;
@@ -34,6 +35,8 @@ export interface EngineFactoryOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly events?: ProxyEvents;
   readonly logger?: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  /** Breakers shared across replicas (shared state on). */
+  readonly breakerSharing?: BreakerSharing;
 }
 
 /** Builds the engine (default: `new ProxyEngine(options)`). */

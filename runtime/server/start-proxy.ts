@@ -6,7 +6,7 @@ import type { EngineFactory, EnginePort } from './engine-port';
 import type { ProxyConfig } from '../../src/contract';
 import { watchConfig, type ConfigWatcher } from '../config/config-watcher';
 import type { Env } from '../config/env-config';
-import { loadConfig } from '../config/load-config';
+import { ConfigError, loadConfig } from '../config/load-config';
 import { combineEvents } from '../events';
 import { createMetricsServer } from './metrics-server';
 import { ClientAuth } from '../ops/client-auth';
@@ -15,6 +15,8 @@ import { ProxyMetrics } from '../ops/metrics';
 import { RateLimiter } from '../ops/rate-limiter';
 import { RequestLog } from '../ops/request-log';
 import { UsageTracker } from '../ops/usage-report';
+import { SharedState } from '../shared-state/shared-state';
+import { sharedStateSettings } from '../shared-state/shared-state-settings';
 
 /** Options of {@link startProxy}. */
 export interface StartProxyOptions {
@@ -46,6 +48,8 @@ export interface RunningProxy {
   readonly usage: UsageTracker;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
+  /** Shared state across the replicas (REDIS_URL set), else undefined. */
+  readonly sharedState: SharedState | undefined;
   /** The config currently running (follows hot reloads). */
   config(): ProxyConfig;
   /** Re-reads the config file now (what the watcher does on change). */
@@ -68,8 +72,12 @@ export interface RunningProxy {
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const loaded = loadConfig(options.env, { configPath: options.configPath });
   let config = loaded.config;
+  const shared = sharedStateSettings(options.env, config.sharedState);
+  if (!shared.ok) throw new ConfigError('env', [shared.message]);
+  const redisPassword = shared.settings?.target.password;
   const secrets = (): string[] => [
     ...config.auth.clientKeys,
+    ...(redisPassword ? [redisPassword] : []),
     ...config.upstreams.map((upstream) => options.env[upstream.apiKeyEnv]).filter((key): key is string => typeof key === 'string' && key.length > 0),
   ];
   const logger = createLogger({ level: config.logging.level, secrets, destination: options.logDestination });
@@ -82,13 +90,23 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   if (auth.open) {
     logger.warn({ event: 'auth_open' }, 'no client keys configured (PROXY_API_KEYS / auth.clientKeys): the proxy accepts every caller');
   }
+  const sharedState = shared.settings
+    ? new SharedState({
+      settings: shared.settings, config: () => config, log: logger, registry: metrics.registry, localRateLimiter: rateLimiter, usage,
+    })
+    : undefined;
   const events = combineEvents(metrics, usage, new RequestLog(logger));
-  const engine = options.createEngine({ config, env: options.env, events, logger });
+  const engine = options.createEngine({ config, env: options.env, events, logger, breakerSharing: sharedState?.breakers });
   metrics.attach(engine);
   const lifecycle: Lifecycle = { ready: false, draining: false };
-  const app = createAppServer({ engine, auth, rateLimiter, metrics, usage, logger, lifecycle, config: () => config });
+  const app = createAppServer({
+    engine, auth, rateLimiter: sharedState?.rateLimiter ?? rateLimiter, metrics, usage, logger, lifecycle, config: () => config,
+    fleetUsage: sharedState ? () => sharedState.fleetReport() : undefined,
+  });
   const metricsServer = createMetricsServer(metrics);
 
+  // waits at most 2 s; without Redis the proxy starts on pod-local state and keeps trying
+  await sharedState?.start();
   const host = options.host ?? config.server.host;
   await listen(app.server, options.port ?? config.server.port, host);
   try {
@@ -100,11 +118,13 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
   const apply = (next: ProxyConfig): void => {
     engine.reconfigure(next);
+    const previous = config;
     config = next;
     metrics.configChanged(next);
     usage.configChanged(next);
     auth.setKeys(next.auth.clientKeys);
     rateLimiter.setLimit(next.rateLimit.requestsPerMinute);
+    warnSharedStateRestart(previous.sharedState, next.sharedState, logger);
     app.applyLimits(next);
     logger.level = next.logging.level;
     metrics.configReload('ok');
@@ -136,9 +156,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const runDrain = (shutdownDelayMs: number, drainTimeoutMs: number): Promise<DrainResult> => {
     draining ??= (async () => {
       watcher.close();
-      return drain({
+      const result = await drain({
         servers: [app.server], lateServers: [metricsServer], engine, lifecycle, inFlight: app.inFlight, shutdownDelayMs, drainTimeoutMs, logger,
       });
+      await sharedState?.close();
+      return result;
     })();
     return draining;
   };
@@ -151,6 +173,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     usage,
     logger,
     lifecycle,
+    sharedState,
     config: () => config,
     reloadConfig: () => watcher.check(),
     drain: (drainOptions) => {
@@ -161,6 +184,14 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       await runDrain(0, 0);
     },
   };
+}
+
+/** `sharedState` settings other than `failMode` are read at start: a reload that changes them says so. */
+function warnSharedStateRestart(before: ProxyConfig['sharedState'], after: ProxyConfig['sharedState'], logger: Logger): void {
+  const changed = (['keyPrefix', 'commandTimeoutMs', 'shareBreakers'] as const).filter((field) => before[field] !== after[field]);
+  if (changed.length > 0) {
+    logger.warn({ event: 'config_restart_needed', fields: changed.map((f) => `sharedState.${f}`) }, `sharedState.${changed.join(', sharedState.')} changes apply when the pod restarts`);
+  }
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

@@ -64,19 +64,21 @@ export class FleetBreakerBoard {
     return this.options.link.up;
   }
 
-  /** Subscribes to the fleet's news and reads what is open now (again after each reconnect). */
+  /**
+   * Subscribes to the fleet's news and reads what is open now (again after
+   * each reconnect); called again with a reloaded upstream list, it follows
+   * the list and reads again.
+   */
   start(upstreams: readonly string[]): void {
     this.upstreams = upstreams;
-    if (this.started) return;
+    if (this.started) {
+      void this.sync();
+      return;
+    }
     this.started = true;
     this.options.link.subscribe(this.channel, (message) => this.receive(message), () => void this.sync());
     this.options.link.onUp(() => void this.sync());
     this.options.link.onDown(() => this.leases.clear());
-  }
-
-  /** Follows a reloaded upstream list. */
-  setUpstreams(upstreams: readonly string[]): void {
-    this.upstreams = upstreams;
   }
 
   /**

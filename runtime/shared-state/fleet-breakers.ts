@@ -42,14 +42,9 @@ export class FleetBreakers {
     options.link.onUp(() => this.republishOwnOpens());
   }
 
-  /** Starts listening for the fleet's news about `upstreams`. */
-  start(upstreams: readonly string[]): void {
+  /** The configured upstreams (at start: starts listening for the fleet's news; after a reload: follows the list). */
+  upstreamsChanged(upstreams: readonly string[]): void {
     this.board.start(upstreams);
-  }
-
-  /** Follows a reloaded upstream list. */
-  setUpstreams(upstreams: readonly string[]): void {
-    this.board.setUpstreams(upstreams);
     for (const [name, attached] of [...this.breakers]) {
       if (!upstreams.includes(name)) {
         attached.listener.dispose();

@@ -26,7 +26,8 @@ export interface GlobalRateLimiterOptions {
   readonly local: LocalRateLimiter;
   /** Key prefix (ends with `:`). */
   readonly keyPrefix: string;
-  readonly failMode: SharedStateFailMode;
+  /** Read at each fallback, so a reloaded `sharedState.failMode` applies at once. */
+  readonly failMode: () => SharedStateFailMode;
 }
 
 const SCRIPT = new LuaScript(RATE_LIMIT_SCRIPT);
@@ -79,7 +80,7 @@ export class GlobalRateLimiter {
 
   private fallback(client: string): RateLimitDecision {
     this.options.link.fallback('rate_limit');
-    if (this.options.failMode === 'closed') return { allowed: false, retryAfterSeconds: 1, unavailable: true };
+    if (this.options.failMode() === 'closed') return { allowed: false, retryAfterSeconds: 1, unavailable: true };
     return this.options.local.take(client);
   }
 }

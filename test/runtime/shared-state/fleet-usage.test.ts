@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './eventually';
 import { startRedis, type TestRedis } from './redis-server';
 import { FleetUsage } from '../../../runtime/shared-state/fleet-usage';
 import { RedisLink } from '../../../runtime/shared-state/redis-link';
 import { parseRedisUrl } from '../../../runtime/shared-state/redis-url';
+import { eventually } from '../../support/eventually';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

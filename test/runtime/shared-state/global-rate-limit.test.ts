@@ -31,7 +31,7 @@ describe('global rate limit on a real redis-server', () => {
   });
 
   const replicas = (prefix: string, limit: number) => links.map((l) => new GlobalRateLimiter({
-    link: l, local: new RateLimiter({ requestsPerMinute: limit }), keyPrefix: prefix, failMode: 'open',
+    link: l, local: new RateLimiter({ requestsPerMinute: limit }), keyPrefix: prefix, failMode: () => 'open',
   }));
 
   it('admits the limit once across three replicas for a burst of 150 spread over them', async () => {

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from './eventually';
 import { startRedis, type TestRedis } from './redis-server';
 import { RateLimiter } from '../../../runtime/ops/rate-limiter';
 import { GlobalRateLimiter } from '../../../runtime/shared-state/global-rate-limiter';
 import { RedisLink } from '../../../runtime/shared-state/redis-link';
 import { parseRedisUrl } from '../../../runtime/shared-state/redis-url';
 import type { SharedStateOperation } from '../../../runtime/shared-state/shared-state-observer';
+import { eventually } from '../../support/eventually';
 
 interface Logged { level: string; fields: Record<string, unknown>; message: string }
 
@@ -57,7 +57,7 @@ describe('shared state when Redis goes away', () => {
     const link = linkTo(redis.url, log, obs);
     cleanup.push(() => link.close());
     expect(await link.connect(2000)).toBe(true);
-    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1000 }), keyPrefix: 'outage:', failMode: 'open' });
+    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1000 }), keyPrefix: 'outage:', failMode: () => 'open' });
     expect((await limiter.take('key:11111111')).allowed).toBe(true);
 
     // WHEN Redis is killed mid-traffic
@@ -92,7 +92,7 @@ describe('shared state when Redis goes away', () => {
     const link = linkTo(redis.url, log);
     cleanup.push(() => link.close());
     expect(await link.connect(2000)).toBe(true);
-    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1000 }), keyPrefix: 'closed:', failMode: 'closed' });
+    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1000 }), keyPrefix: 'closed:', failMode: () => 'closed' });
     // WHEN Redis is killed
     await redis.kill();
     const first = await limiter.take('key:22222222');
@@ -113,7 +113,7 @@ describe('shared state when Redis goes away', () => {
       await link.close();
     });
     expect(await link.connect(2000)).toBe(true);
-    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1000 }), keyPrefix: 'hang:', failMode: 'open' });
+    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1000 }), keyPrefix: 'hang:', failMode: () => 'open' });
     expect((await limiter.take('key:33333333')).allowed).toBe(true);
 
     // WHEN Redis stops answering (the process is frozen, the TCP connection stays open)
@@ -152,7 +152,7 @@ describe('shared state when Redis goes away', () => {
     expect(errors[0].message).toContain(`redis://[redacted]@127.0.0.1:${redis.port}`);
     expect(JSON.stringify(lines)).not.toContain('wrong-password-456');
     // AND requests flow on the pod-local limiter
-    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1 }), keyPrefix: 'auth:', failMode: 'open' });
+    const limiter = new GlobalRateLimiter({ link, local: new RateLimiter({ requestsPerMinute: 1 }), keyPrefix: 'auth:', failMode: () => 'open' });
     expect(limiter.take('key:44444444')).toEqual({ allowed: true, retryAfterSeconds: 0 });
     expect((limiter.take('key:44444444') as { allowed: boolean }).allowed).toBe(false);
     // AND reconnect attempts do not log again
