@@ -100,7 +100,14 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   metrics.attach(engine);
   const lifecycle: Lifecycle = { ready: false, draining: false };
   const app = createAppServer({
-    engine, auth, rateLimiter: sharedState?.rateLimiter ?? rateLimiter, metrics, usage, logger, lifecycle, config: () => config,
+    engine,
+    auth,
+    rateLimiter: sharedState?.rateLimiter ?? rateLimiter,
+    metrics,
+    usage,
+    logger,
+    lifecycle,
+    config: () => config,
     fleetUsage: sharedState ? () => sharedState.fleetReport() : undefined,
   });
   const metricsServer = createMetricsServer(metrics);
