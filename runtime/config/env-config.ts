@@ -93,6 +93,13 @@ export function splitList(raw: string): string[] {
 /** Prefix of the playbook's variables (`HOLYSHEEP_API_KEY`, `HOLYSHEEP_PRIMARY_REGION`, …). */
 export const PLAYBOOK_ENV_PREFIX = 'HOLYSHEEP_';
 
+/**
+ * Variables Kubernetes sets for each Service in the namespace when service
+ * links are on (`HOLYSHEEP_AI_SERVICE_SERVICE_HOST`, `…_PORT_80_TCP_ADDR`, …):
+ * not the user's, never warned about.
+ */
+const SERVICE_LINK = /_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PORT|PROTO|ADDR))?)?)$/;
+
 /** Edit distance of two names (insertions, deletions, substitutions). */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -125,7 +132,7 @@ export function closestName(name: string, known: Iterable<string>): string | und
 export function unknownPlaybookVariables(env: Env, known: Iterable<string> = []): Array<{ readonly name: string; readonly closest?: string }> {
   const names = new Set<string>([...Object.values(ENV), ...known].filter((n) => n.startsWith(PLAYBOOK_ENV_PREFIX)));
   return Object.keys(env)
-    .filter((name) => name.startsWith(PLAYBOOK_ENV_PREFIX) && env[name] !== undefined && !names.has(name))
+    .filter((name) => name.startsWith(PLAYBOOK_ENV_PREFIX) && env[name] !== undefined && !names.has(name) && !SERVICE_LINK.test(name))
     .sort()
     .map((name) => ({ name, closest: closestName(name, names) }));
 }

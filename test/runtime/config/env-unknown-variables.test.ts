@@ -47,6 +47,16 @@ describe('unknown HOLYSHEEP_* variables', () => {
     expect(unknownPlaybookVariables(env, ['HOLYSHEEP_US_API_KEY'])).toEqual([{ name: 'HOLYSHEEP_US_APIKEY', closest: 'HOLYSHEEP_US_API_KEY' }]);
   });
 
+  it('ignores the variables Kubernetes sets for a Service named holysheep-…', () => {
+    // GIVEN the service-link variables of Service holysheep-ai-service (port 80, named http)
+    const env = Object.fromEntries([
+      'HOLYSHEEP_AI_SERVICE_SERVICE_HOST', 'HOLYSHEEP_AI_SERVICE_SERVICE_PORT', 'HOLYSHEEP_AI_SERVICE_SERVICE_PORT_HTTP', 'HOLYSHEEP_AI_SERVICE_PORT',
+      'HOLYSHEEP_AI_SERVICE_PORT_80_TCP', 'HOLYSHEEP_AI_SERVICE_PORT_80_TCP_PROTO', 'HOLYSHEEP_AI_SERVICE_PORT_80_TCP_PORT', 'HOLYSHEEP_AI_SERVICE_PORT_80_TCP_ADDR',
+    ].map((name) => [name, '10.0.0.1']));
+    // THEN none is reported
+    expect(unknownPlaybookVariables(env)).toEqual([]);
+  });
+
   it('reads the env names of a config from every field named …Env', () => {
     // GIVEN a config with key variables on two upstreams and a nested one
     const config = { upstreams: [{ name: 'a', apiKeyEnv: 'HOLYSHEEP_API_KEY' }, { name: 'b', apiKeyEnv: 'HOLYSHEEP_B_API_KEY' }], sharedState: { passwordEnv: 'REDIS_PASSWORD' }, server: { port: 8080 } };
