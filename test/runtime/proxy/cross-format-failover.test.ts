@@ -126,6 +126,26 @@ describe('a chat client failing over from an OpenAI-compatible primary to an Ant
     expect(backup.received[0].body).toMatchObject({ model: 'claude-sonnet-4-5', stream: true, max_tokens: 4096 });
   });
 
+  it('fails over from an Anthropic primary that sends an overloaded error event inside its 200 stream, before any content', async () => {
+    // GIVEN an anthropic primary that opens the message and then reports overload in the stream, and an OpenAI-compatible backup
+    const primary = await startScriptedProvider(sse(`${ANTHROPIC_MESSAGE_START}event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`));
+    const backup = await startScriptedProvider(sse(OPENAI_TEXT_TWO_TOOLS));
+    const { origin } = await proxyFor(primary, 'anthropic', backup, 'openai', 'gpt-4.1');
+    const client = new OpenAI({ baseURL: `${origin}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+    // WHEN a chat client streams
+    const { data: stream, response } = await client.chat.completions.create({
+      model: 'gpt-4.1', messages: [{ role: 'user', content: 'Weather and time in Paris?' }], stream: true,
+    }).withResponse();
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    // THEN the backup's answer is all the client saw
+    expect(response.headers.get('x-failover-upstream')).toBe('backup');
+    expect(chunks.every((c) => c.id === 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG')).toBe(true);
+    const completion = await openAISdkCompletion(chunks.map((c) => ({ data: JSON.stringify(c) })));
+    expect(completion.choices[0].message.tool_calls?.map((t) => t.id)).toEqual(['call_DdmO9pD3xa9XTPNJ32zg2hcA', 'call_ABC123xyz']);
+    expect(primary.received[0].body).toMatchObject({ model: 'gpt-4.1', stream: true });
+  });
+
   it('logs at debug level, with the request id, the client fields the translation dropped', async () => {
     // GIVEN an anthropic-format backup behind a failing primary, and the proxy logging at debug
     const primary = await startScriptedProvider(OPENAI_503);
