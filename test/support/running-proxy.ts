@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { startTestProxy, testConfig } from './proxy-harness';
 import type { MockUpstream } from '../../runtime/mock/mock-upstream';
-import { startProxy, type RunningProxy } from '../../runtime/start-proxy';
+import type { RunningProxy } from '../../runtime/start-proxy';
 import type { ProxyConfigInput } from '../../src/contract';
 
-/** The client key every {@link startRunningProxy} accepts. */
+/** The client key the proxies of {@link mockUpstreamsConfig} accept. */
 export const CLIENT_KEY = 'client-key-123';
 /** The upstream key the proxy sends (env `HOLYSHEEP_API_KEY`). */
 export const UPSTREAM_KEY = 'sk-upstream-test-key';
 
-/** A whole proxy (server, auth, engine) started in-process on 127.0.0.1:0. */
+/** A whole proxy (server, auth, engine) started in-process on 127.0.0.1:0 by the one harness. */
 export interface StartedProxy {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
@@ -22,8 +19,9 @@ export interface StartedProxy {
 }
 
 /**
- * Config with `mocks` as upstreams by priority (each `upstreams[i]` merged
- * over the default entry), fast test timeouts and one client key.
+ * Config with `mocks` as upstreams by priority (each `upstreamFields[i]`
+ * merged over its entry, e.g. `{ format: 'anthropic' }`), fast test timeouts
+ * and one client key, for the client-SDK tests.
  */
 export function mockUpstreamsConfig(
   mocks: readonly MockUpstream[],
@@ -40,33 +38,8 @@ export function mockUpstreamsConfig(
   };
 }
 
-/** Starts the real proxy with `config` written to a temporary config.yaml (JSON is YAML). */
+/** Starts the real proxy (test/support/proxy-harness.ts) with `config`, the upstream key {@link UPSTREAM_KEY}. */
 export async function startRunningProxy(config: ProxyConfigInput, env: Record<string, string> = {}): Promise<StartedProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'running-proxy-'));
-  const configPath = join(dir, 'config.yaml');
-  writeFileSync(configPath, JSON.stringify(config));
-  const logs: string[] = [];
-  const proxy = await startProxy({
-    env: { HOLYSHEEP_API_KEY: UPSTREAM_KEY, LOG_LEVEL: 'debug', ...env },
-    configPath,
-    host: '127.0.0.1',
-    port: 0,
-    metricsPort: 0,
-    configPollMs: 60_000,
-    logDestination: new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        logs.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  });
-  return {
-    url: proxy.url,
-    proxy,
-    logs,
-    close: async () => {
-      await proxy.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const started = await startTestProxy(testConfig(config), { env: { HOLYSHEEP_API_KEY: UPSTREAM_KEY, ...env } });
+  return { url: started.origin, proxy: started.running, logs: started.logs, close: () => started.close() };
 }
