@@ -8,7 +8,7 @@ import { eligibleUpstreams } from './attempts/eligible-upstreams';
 import type { EngineServices, Exchange, Intake, ProxyRequestContext } from './exchange';
 import { LocalResponseAffinity, type ResponseAffinity } from './formats/response-affinity';
 import { readRequestJson } from './intake/request-json';
-import { newRequestRecord, requestFinishedEvent } from './request-record';
+import { newRequestRecord, noteAnswer, requestFinishedEvent } from './request-record';
 import { BufferBudget } from './response/buffer-budget';
 import { NO_ATTEMPTS, sendFailure } from './response/failover-headers';
 import { proxySecrets, SecretRedactor } from './response/secret-redactor';
@@ -255,8 +255,7 @@ export class ProxyEngine {
       if (route.hasBody) {
         const read = await readRequestJson(intake);
         if (!read.ok) {
-          record.status = read.answer.status;
-          record.errorCode = read.answer.errorCode;
+          noteAnswer(record, read.answer);
           return;
         }
         parsed = read.body;
@@ -272,23 +271,20 @@ export class ProxyEngine {
       const order = this.selector.order(state.upstreams, model, { anyModel: !route.hasBody });
       if (order.length === 0) {
         const refused = sendFailure(x, NO_ATTEMPTS, 404, 'model_not_found', `no upstream serves model ${JSON.stringify(model ?? null)}`);
-        record.status = refused.status;
-        record.errorCode = refused.errorCode;
+        noteAnswer(record, refused);
         return;
       }
       const problem = route.hasBody && parsed ? route.format.checkRequest(parsed) : undefined;
       if (problem) {
         const refused = sendFailure(x, NO_ATTEMPTS, 400, problem.code, problem.message, {}, 'none', problem.param);
-        record.status = refused.status;
-        record.errorCode = refused.errorCode;
+        noteAnswer(record, refused);
         return;
       }
       // the upstreams whose format can serve this request (and, for a Responses follow-up, the one holding it)
       const eligible = await eligibleUpstreams(x, order, parsed, record.stream);
       if (eligible.kind === 'refused') {
         const refused = sendFailure(x, NO_ATTEMPTS, eligible.status, eligible.code, eligible.message, eligible.status === 503 ? { 'retry-after': '1' } : {}, 'none', eligible.param ?? null);
-        record.status = refused.status;
-        record.errorCode = refused.errorCode;
+        noteAnswer(record, refused);
         return;
       }
       await runAttempts(eligible.pinned ? { ...x, pinned: eligible.pinned } : x, eligible.order, parsed, record);
@@ -296,8 +292,7 @@ export class ProxyEngine {
       this.logger.error({ err: error, requestId: ctx.requestId }, 'proxy engine failed');
       if (!res.headersSent) {
         const failed = sendFailure(intake, record, 500, 'internal_error', 'the proxy failed to handle the request');
-        record.status = failed.status;
-        record.errorCode = failed.errorCode;
+        noteAnswer(record, failed);
       } else if (!res.writableEnded) {
         res.end();
       }

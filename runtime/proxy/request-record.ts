@@ -1,5 +1,5 @@
 import type { RequestFinishedEvent, TokenUsage, UnbufferedReason } from '../events';
-import type { ProxyRequestContext } from './exchange';
+import type { Answer, ProxyRequestContext } from './exchange';
 
 /**
  * Per-request bookkeeping reported by `requestFinished`. The engine opens it
@@ -31,6 +31,13 @@ export interface RequestRecord {
 /** A record for a request that has not been parsed or attempted yet. */
 export function newRequestRecord(): RequestRecord {
   return { model: 'unknown', stream: false, status: 0, attempts: 0, failovers: 0, failedAttempts: 0, waitedMs: 0 };
+}
+
+/** Writes down what a step answered: its status, error code and, when one answered, the upstream. */
+export function noteAnswer(record: RequestRecord, answer: Answer): void {
+  record.status = answer.status;
+  record.errorCode = answer.errorCode;
+  if (answer.upstream !== undefined) record.upstream = answer.upstream;
 }
 
 /** The `requestFinished` event of a record; `fallbackStatus` is used when the record has none. */
