@@ -190,7 +190,12 @@ export class ProxyEngine {
         models: [...u.models],
         lastError: u.lastError === null
           ? null
-          : { code: u.lastError.code ?? null, outcome: u.lastError.outcome, status: u.lastError.status ?? null, at: new Date(u.lastError.at).toISOString() },
+          : {
+            code: u.lastError.code ?? null,
+            outcome: u.lastError.outcome,
+            status: u.lastError.status ?? null,
+            at: new Date(u.lastError.at).toISOString(),
+          },
       };
     });
   }
