@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { AttemptController } from './attempt-controller';
 import { answerExhausted, type LastFailure, type NotServed } from './attempts-exhausted';
 import { HEADERS } from '../../../src/contract';
 import { ExponentialBackoff, type BreakerPermit } from '../../core';
@@ -35,7 +36,7 @@ export async function runAttempts(
     record.errorCode = answer.errorCode;
     if (answer.upstream !== undefined) record.upstream = answer.upstream;
   };
-  const requestController = new AbortController();
+  const requestController = new AttemptController();
   const onClose = (): void => {
     if (!res.writableFinished) requestController.abort(new AttemptAbort('client', 'client disconnected'));
   };

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import type { AbortLike } from './attempt-controller';
 
 /** Waits `ms`, or less when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortLike): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -20,7 +21,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * stopped reading did not drain in time (the caller ends the stream and
  * aborts its upstream), `true` otherwise.
  */
-export function waitDrain(res: ServerResponse, signal: AbortSignal, timeoutMs: number): Promise<boolean> {
+export function waitDrain(res: ServerResponse, signal: AbortLike, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (drained: boolean): void => {
       clearTimeout(timer);

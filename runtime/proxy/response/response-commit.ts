@@ -6,6 +6,7 @@ import { rememberResponseId, responseIdOfAnswer } from './response-ids';
 import { relayStream } from './stream-relay';
 import { HEADERS, PATHS } from '../../../src/contract';
 import type { TokenUsage, UnbufferedReason } from '../../events';
+import type { AbortLike } from '../attempts/attempt-controller';
 import { reportOutcome } from '../attempts/breaker-verdict';
 import { classifyStatus } from '../attempts/failure-classifier';
 import type { Committable } from '../attempts/upstream-attempt';
@@ -40,7 +41,7 @@ export interface CommitResult extends Answer {
  * limit is passed through unpriced. Responses API ids are remembered with
  * the upstream that created them. Tells the breaker how it ended.
  */
-export async function commitResponse(x: Exchange, value: Committable, requestSignal: AbortSignal, tally: AttemptTally): Promise<CommitResult> {
+export async function commitResponse(x: Exchange, value: Committable, requestSignal: AbortLike, tally: AttemptTally): Promise<CommitResult> {
   const { res, services, route } = x;
   const { upstream, permit, response, plan } = value;
   const status = response.statusCode;

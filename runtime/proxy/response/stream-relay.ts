@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { pricedUsage } from './priced-usage';
 import { rememberResponseId } from './response-ids';
 import type { AttemptOutcome } from '../../events';
+import type { AbortLike } from '../attempts/attempt-controller';
 import { reportOutcome } from '../attempts/breaker-verdict';
 import { AttemptAbort, classifyError } from '../attempts/failure-classifier';
 import type { HeldStream } from '../attempts/stream-hold-back';
@@ -31,7 +32,7 @@ export async function relayStream(
   held: HeldStream,
   rest: AsyncIterator<Buffer>,
   headers: OutgoingHttpHeaders,
-  requestSignal: AbortSignal,
+  requestSignal: AbortLike,
 ): Promise<CommitResult> {
   const { res, ctx, config, services } = x;
   const { upstream, permit, controller } = value;

@@ -20,6 +20,23 @@ describe('AttemptController', () => {
     expect(heard).toBe(1);
   });
 
+  it('takes abort listeners as an AbortSignal does: once, and removable', () => {
+    // GIVEN a once listener, and a listener removed before the abort
+    const controller = new AttemptController();
+    const heard: string[] = [];
+    const removed = (): void => {
+      heard.push('removed');
+    };
+    controller.signal.addEventListener('abort', () => heard.push('once'), { once: true });
+    controller.signal.addEventListener('abort', removed);
+    controller.signal.removeEventListener('abort', removed);
+    // WHEN it aborts
+    controller.abort();
+    // THEN only the once listener ran, and it is gone
+    expect(heard).toEqual(['once']);
+    expect(controller.signal.listenerCount('abort')).toBe(0);
+  });
+
   it('gives an AbortError reason when aborted without one, as AbortController does', () => {
     const controller = new AttemptController();
     controller.abort();
