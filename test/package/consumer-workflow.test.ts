@@ -26,7 +26,7 @@ const LOCAL_OUTPUT = [
 ];
 
 /** Runs a command, failing with its output when it exits non-zero. */
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
   const timeout = 240_000;
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
@@ -35,9 +35,17 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   return result;
 }
 
-/** The environment without the CI flag (so vitest writes a missing snapshot) or with it. */
+/**
+ * The environment of a command run in the copy or the app: without the
+ * variables of an outer `npm test` (npm_config_local_prefix would point npm
+ * at this checkout) and of this vitest run, with or without the CI flag (so
+ * vitest writes a missing snapshot, or fails on one).
+ */
 function envWithCi(ci: boolean): NodeJS.ProcessEnv {
-  const env = { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+  const env: NodeJS.ProcessEnv = { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(name)) env[name] = value;
+  }
   delete env.CI;
   delete env.VITEST;
   delete env.VITEST_WORKER_ID;
@@ -98,7 +106,7 @@ describe('the packed library in a fresh cdk8s app', () => {
     const [quickStart] = readmeBlocks('## Quick start', 'ts');
     writeFileSync(join(app, 'main.ts'), quickStart);
     // WHEN the app runs
-    run(join(app, 'node_modules', '.bin', 'tsx'), ['main.ts'], app);
+    run(join(app, 'node_modules', '.bin', 'tsx'), ['main.ts'], app, envWithCi(true));
     // THEN each region's file starts with its Namespace and holds the proxy's Deployment and Service
     for (const region of ['asia-pacific', 'us']) {
       const docs = parseAllDocuments(readFileSync(join(app, 'dist', `${region}.k8s.yaml`), 'utf8')).map((d) => d.toJSON() as { kind: string; metadata: { name: string } });
@@ -186,7 +194,7 @@ describe('the packed library in a fresh cdk8s app', () => {
     expect(existsSync(join(out, 'java', 'src', 'main', 'java', 'io', 'github', 'maintainers', 'cdk8s', 'aifailover', 'FailoverProxy.java'))).toBe(true);
     expect(readdirSync(join(out, 'go', 'cdk8saifailover')).some((f) => f.endsWith('.go'))).toBe(true);
     // AND the README's Python example uses only names and arguments the generated module has
-    const check = run('python3', [join(REPO_ROOT, 'scripts', 'check-python-example.py'), join(REPO_ROOT, 'README.md'), python], root);
+    const check = run('python3', [join(REPO_ROOT, 'scripts', 'check-python-example.py'), join(REPO_ROOT, 'README.md'), python], root, envWithCi(true));
     expect(check.stdout).toMatch(/^python examples match the generated bindings: \d+ examples?/);
   }, 120_000);
 });
