@@ -141,6 +141,20 @@ describe('StreamPipeline reads what the relay needs from each format', () => {
     expect(out).toBe('data: {"choices":[{"delta":{"content":"Hi"}}]}\n\ndata: [DONE]\n\n');
   });
 
+  it('passes chat events through byte for byte when they arrive split at odd places, one byte at a time included', () => {
+    // GIVEN a chat stream with multi-byte text, the usage chunk kept (the client asked for it)
+    const p = pipeline('chat');
+    const text = 'data: {"choices":[{"delta":{"content":"héllo 世界 🙂"}}]}\n\ndata: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}\n\ndata: [DONE]\n\n';
+    const bytes = Buffer.from(text, 'utf8');
+    // WHEN it arrives one byte at a time
+    let out = '';
+    for (let i = 0; i < bytes.length; i++) out += p.push(bytes.subarray(i, i + 1));
+    out += p.finish();
+    // THEN the client gets the same text (no replacement characters), usage included
+    expect(out).toBe(text);
+    expect(p.usage).toMatchObject({ inputTokens: 1, outputTokens: 2 });
+  });
+
   it('throws when one upstream event passes the size cap', () => {
     // GIVEN a pipeline capped at 64 KiB
     const p = pipeline('chat');
