@@ -83,28 +83,32 @@ export class FleetUsage {
     return { counters, since: hash[SINCE_FIELD] ?? this.options.since };
   }
 
-  /** One send at a time: `flushing` is set while it runs. */
+  /** One send at a time (`flushing` is set while it runs); what was counted meanwhile is sent right after. */
   private startSend(): Promise<void> {
-    const sending = Promise.resolve().then(() => this.send()).finally(() => {
+    const sending = Promise.resolve().then(() => this.send()).then((sent) => {
       if (this.flushing === sending) this.flushing = undefined;
+      if (sent && this.pending.size > 0 && this.options.link.up) void this.startSend();
     });
     this.flushing = sending;
     return sending;
   }
 
-  private async send(): Promise<void> {
+  /** Sends the pending batch; false (and the batch kept) when Redis did not take it. */
+  private async send(): Promise<boolean> {
     const batch = this.pending;
     this.pending = new Map();
+    if (batch.size === 0) return true;
     try {
-      if (batch.size === 0) return;
       if (!this.options.link.up) throw new Error('shared state unavailable');
       const args: Array<string | number> = [this.options.since];
       for (const [field, value] of batch) args.push(field, isCost(field) ? Math.round(value * NANO) : Math.round(value));
       await this.options.link.run('usage_flush', (redis) => ADD.run(redis, [this.key], args));
+      return true;
     } catch {
       // kept for the next send (labels are bounded, so the map is too)
       merge(this.pending, batch);
       this.options.link.fallback('usage_flush');
+      return false;
     }
   }
 }

@@ -62,7 +62,10 @@ export function parseRedisUrl(raw: string, variable = 'REDIS_URL'): RedisUrlResu
   };
 }
 
-/** Replaces the user-info of a redis URL (`redis://user:pass@host`) with `[redacted]`. */
+/**
+ * Replaces the user-info of every URL in `text` (`redis://user:pass@host`,
+ * and any other scheme a mistyped REDIS_URL may carry) with `[redacted]`.
+ */
 export function redactRedisUrl(text: string): string {
-  return text.replace(/(rediss?:\/\/)[^/?#\s"]*@/gi, '$1[redacted]@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"]*@/gi, '$1[redacted]@');
 }

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chat, closeAll, startFleet } from './fleet';
+import { startRedis, type TestRedis } from './redis-server';
+import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { eventually } from '../../support/eventually';
+import { startMocks, startTestProxy, type TestProxy } from '../../support/proxy-harness';
+
+const usageOf = async (proxy: TestProxy, query = ''): Promise<{ status: number; body: any }> => {
+  const response = await fetch(`${proxy.origin}/v1/usage${query}`);
+  return { status: response.status, body: await response.json() };
+};
+
+describe('/v1/usage?scope=fleet sums the replicas through Redis', () => {
+  let redis: TestRedis;
+  let mock: MockUpstream;
+  let fleet: TestProxy[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    [mock] = await startMocks(1);
+    fleet = await startFleet(3, {
+      upstreams: [{ name: 'primary', baseUrl: mock.url }],
+      rateLimit: { requestsPerMinute: 0 },
+      sharedState: { keyPrefix: 'usage-fleet', commandTimeoutMs: 1000 },
+    }, redis.url);
+  });
+  afterAll(async () => {
+    await closeAll(fleet);
+    await mock.close();
+    await redis.stop();
+  });
+
+  it('reports tokens, cost and request stats of every replica, while the default stays the pod\'s own view', async () => {
+    // GIVEN 2, 3 and 4 requests on three replicas
+    const counts = [2, 3, 4];
+    for (const [index, count] of counts.entries()) {
+      for (let i = 0; i < count; i++) expect((await chat(fleet[index])).status).toBe(200);
+    }
+    const pods = await Promise.all(fleet.map(async (p) => (await usageOf(p)).body));
+    // WHEN one replica is asked for the fleet's report
+    const fleetReport = await eventually(async () => {
+      const answer = await usageOf(fleet[0], '?scope=fleet');
+      expect(answer.body.stats.total_requests).toBe(9);
+      return answer;
+    });
+    // THEN it is the sum of the three pod reports, and each report says its scope
+    expect(fleetReport.status).toBe(200);
+    expect(fleetReport.body.scope).toBe('fleet');
+    expect(pods.map((p) => [p.scope, p.stats.total_requests])).toEqual([['pod', 2], ['pod', 3], ['pod', 4]]);
+    const sum = (pick: (report: any) => number) => pods.reduce((acc, report) => acc + pick(report), 0);
+    expect(fleetReport.body.stats).toEqual({ total_requests: 9, successful_requests: 9, failed_requests: 0, failover_count: 0 });
+    expect(fleetReport.body.total_input_tokens).toBe(sum((r) => r.total_input_tokens));
+    expect(fleetReport.body.total_output_tokens).toBe(sum((r) => r.total_output_tokens));
+    expect(fleetReport.body.total_input_tokens).toBeGreaterThan(0);
+    expect(fleetReport.body.by_model['gpt-4.1'].requests).toBe(9);
+    expect(fleetReport.body.by_upstream.primary.cost_usd).toBeCloseTo(sum((r) => r.by_upstream.primary.cost_usd), 6);
+    expect(fleetReport.body.total_cost_usd).toBeCloseTo(sum((r) => r.by_model['gpt-4.1'].cost_usd), 4);
+    expect(Date.parse(fleetReport.body.since)).toBeLessThanOrEqual(Math.min(...pods.map((p) => Date.parse(p.since))));
+  });
+
+  it('refuses an unknown scope, and scope=fleet on a proxy without shared state', async () => {
+    // GIVEN a replica of the fleet and a proxy without REDIS_URL
+    const alone = await startTestProxy(`upstreams: [{name: primary, baseUrl: "${mock.url}"}]\n`);
+    try {
+      // WHEN / THEN
+      const unknown = await usageOf(fleet[1], '?scope=cluster');
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.code).toBe('invalid_scope');
+      const off = await usageOf(alone, '?scope=fleet');
+      expect(off.status).toBe(400);
+      expect(off.body.error.code).toBe('shared_state_disabled');
+      expect((await usageOf(alone)).body.scope).toBe('pod');
+    } finally {
+      await alone.close();
+    }
+  });
+});
