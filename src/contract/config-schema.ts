@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ENV, PORTS } from './constants';
 import {
+  ANTHROPIC_MAX_TOKENS_DEFAULT,
   CIRCUIT_BREAKER_DEFAULTS,
   CLIENT_KEY_MIN_LENGTH,
   LIFECYCLE_DEFAULTS,
@@ -78,6 +79,7 @@ export const upstreamSchema = z.strictObject({
   maxConnections: z.number().int().min(1).max(4096).default(128).describe('Connections the proxy keeps open to this upstream at most (the undici pool\'s cap, as fastify-reply-from\'s `connections`); requests beyond it wait for a free one.'),
   format: z.enum(['openai', 'anthropic']).default('openai').describe('API the upstream speaks: `openai` (Chat Completions, Responses, Completions, Embeddings) or `anthropic` (Messages: `POST {baseUrl}/messages`, key as `x-api-key`).'),
   anthropicVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2023-06-01').default('2023-06-01').describe('`anthropic` upstreams: the `anthropic-version` sent when the client sent none.'),
+  defaultMaxTokens: z.number().int().min(1).default(ANTHROPIC_MAX_TOKENS_DEFAULT).describe('`anthropic` upstreams: the `max_tokens` a translated chat request gets when it names neither `max_completion_tokens` nor `max_tokens` (Anthropic requires one).'),
 });
 
 export const circuitBreakerSchema = z.strictObject({

@@ -59,3 +59,10 @@ export const SHARED_STATE_DEFAULTS = {
 
 /** Shortest client key the runtime accepts (config.yaml `auth.clientKeys`, env `PROXY_API_KEYS`). */
 export const CLIENT_KEY_MIN_LENGTH = 8;
+
+/**
+ * `max_tokens` sent to an `anthropic` upstream for a chat request that names
+ * neither `max_completion_tokens` nor `max_tokens` (Anthropic requires one;
+ * every Claude model can write this many), config.yaml `upstreams[].defaultMaxTokens`.
+ */
+export const ANTHROPIC_MAX_TOKENS_DEFAULT = 4096;

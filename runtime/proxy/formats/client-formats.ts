@@ -60,6 +60,7 @@ function clientFormat(api: ClientApi, check: (body: Readonly<JsonObject>) => Req
       format: upstream.config.format,
       modelRewrites: upstream.config.modelRewrites,
       includeUsage: upstream.config.includeUsage,
+      defaultMaxTokens: upstream.config.defaultMaxTokens,
     }, body as JsonObject | undefined, stream),
     errorCodeOf: (body) => readUpstreamError(body).code,
     errorBody: (status, code, message, param = null) => errorBody(api, status, code, message, param),

@@ -57,6 +57,12 @@ export interface TranslatedRequest {
   readonly dropped: readonly string[];
 }
 
+/** What a request translation takes from the upstream's config. */
+export interface TranslationOptions {
+  /** `anthropic` upstreams: `max_tokens` for a chat request that names none (`upstreams[].defaultMaxTokens`). */
+  readonly defaultMaxTokens?: number;
+}
+
 /** What a stream translator needs to know about the request it translates. */
 export interface StreamContext {
   /** The model the client asked for (echoed in translated events). */
@@ -89,7 +95,7 @@ export interface Translator {
   /** The path under the upstream's base URL, e.g. `messages` or `chat/completions`. */
   readonly upstreamPath: string;
   /** Client request → upstream request, or a refusal naming the field. */
-  request(body: JsonObject): TranslatedRequest | RequestRefusal;
+  request(body: JsonObject, options?: TranslationOptions): TranslatedRequest | RequestRefusal;
   /** Upstream JSON answer (2xx) → client JSON answer. */
   response(body: JsonObject, ctx: StreamContext): JsonObject;
   /** A new stream translator for one attempt. */

@@ -45,6 +45,8 @@ export interface PlanTarget {
   readonly format: UpstreamFormat;
   readonly modelRewrites: Readonly<Record<string, string>>;
   readonly includeUsage: boolean;
+  /** `anthropic` upstreams: `max_tokens` for a translated chat request that names none. */
+  readonly defaultMaxTokens?: number;
 }
 
 /** Asks an OpenAI chat/completions stream for usage; true when the client had not asked. */
@@ -85,7 +87,7 @@ export function planUpstream(
   let wire: WireShape = api;
   let path = subPath;
   if (translator) {
-    const translated = translator.request(body);
+    const translated = translator.request(body, { defaultMaxTokens: target.defaultMaxTokens });
     if (translated.kind === 'refused') return translated;
     body = { ...translated.body };
     dropped = translated.dropped;

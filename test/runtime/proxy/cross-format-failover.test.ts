@@ -38,13 +38,14 @@ afterEach(async () => {
 
 /** A proxy in front of a primary and a backup of the given formats, gpt-4.1 rewritten to the backup's model. */
 async function proxyFor(
-  primary: ScriptedProvider, primaryFormat: 'openai' | 'anthropic', backup: ScriptedProvider, backupFormat: 'openai' | 'anthropic', backupModel: string, env: Record<string, string> = {},
+  primary: ScriptedProvider, primaryFormat: 'openai' | 'anthropic', backup: ScriptedProvider, backupFormat: 'openai' | 'anthropic', backupModel: string,
+  env: Record<string, string> = {}, backupFields: Record<string, unknown> = {},
 ): Promise<TestProxy> {
   providers.push(primary, backup);
   proxy = await startTestProxy(testConfig({
     upstreams: [
       { name: 'primary', baseUrl: primary.baseUrl, priority: 0, format: primaryFormat },
-      { name: 'backup', baseUrl: backup.baseUrl, priority: 1, format: backupFormat, modelRewrites: { 'gpt-4.1': backupModel, 'claude-sonnet-4-5': backupModel } },
+      { name: 'backup', baseUrl: backup.baseUrl, priority: 1, format: backupFormat, modelRewrites: { 'gpt-4.1': backupModel, 'claude-sonnet-4-5': backupModel }, ...backupFields },
     ],
     retries: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 },
     timeouts: { connectSeconds: 1, requestSeconds: 2, deadlineSeconds: 10, firstTokenSeconds: 2, streamIdleSeconds: 2 },
@@ -150,7 +151,7 @@ describe('a chat client failing over from an OpenAI-compatible primary to an Ant
     // GIVEN an anthropic-format backup behind a failing primary, and the proxy logging at debug
     const primary = await startScriptedProvider(OPENAI_503);
     const backup = await startScriptedProvider(json(200, ANTHROPIC_TOOL_ANSWER));
-    const started = await proxyFor(primary, 'openai', backup, 'anthropic', 'claude-sonnet-4-5', { LOG_LEVEL: 'debug' });
+    const started = await proxyFor(primary, 'openai', backup, 'anthropic', 'claude-sonnet-4-5', { LOG_LEVEL: 'debug' }, { defaultMaxTokens: 8192 });
     const client = new OpenAI({ baseURL: `${started.origin}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
     // WHEN a chat request carries sampling hints Anthropic has no field for
     const { response } = await client.chat.completions.create({
@@ -162,6 +163,8 @@ describe('a chat client failing over from an OpenAI-compatible primary to an Ant
       level: 'debug', requestId: response.headers.get('x-request-id'), upstream: 'backup', format: 'anthropic', dropped: ['seed', 'frequency_penalty', 'messages[0].name'],
     })]);
     expect(backup.received[0].body).not.toHaveProperty('seed');
+    // AND the request, which named no token limit, got the backup's defaultMaxTokens
+    expect(backup.received[0].body).toMatchObject({ max_tokens: 8192 });
   });
 
   it('refuses with 400 naming the field a request the Anthropic backup cannot answer the same (n > 1)', async () => {

@@ -1,12 +1,13 @@
 import type { TranslationTable } from './field-rules';
 import { FINISH_REASON_OF_STOP_REASON, describeReasons } from './stop-reasons';
+import { ANTHROPIC_MAX_TOKENS_DEFAULT } from '../../../../src/contract';
 
 /**
  * `max_tokens` sent to Anthropic when a Chat request names neither
- * `max_completion_tokens` nor `max_tokens` (Anthropic requires it; every
- * Claude model can write this many tokens).
+ * `max_completion_tokens` nor `max_tokens` and the upstream sets no
+ * `defaultMaxTokens` (Anthropic requires it; every Claude model can write this many tokens).
  */
-export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
+export const DEFAULT_ANTHROPIC_MAX_TOKENS = ANTHROPIC_MAX_TOKENS_DEFAULT;
 
 /** Chat Completions request → Anthropic Messages request, and the answers back. */
 export const CHAT_TO_ANTHROPIC: TranslationTable = {
@@ -38,7 +39,7 @@ export const CHAT_TO_ANTHROPIC: TranslationTable = {
       field: 'max_completion_tokens',
       fate: 'mapped',
       to: '`max_tokens`',
-      note: `Anthropic requires it: \`max_completion_tokens\`, else \`max_tokens\`, else ${DEFAULT_ANTHROPIC_MAX_TOKENS}`,
+      note: `Anthropic requires it: \`max_completion_tokens\`, else \`max_tokens\`, else the upstream's \`defaultMaxTokens\` (${DEFAULT_ANTHROPIC_MAX_TOKENS})`,
     },
     { field: 'max_tokens', fate: 'mapped', to: '`max_tokens`', note: 'when `max_completion_tokens` is absent' },
     { field: 'temperature', fate: 'mapped', to: '`temperature`', max: 1, note: 'Anthropic takes 0 to 1: a value above 1 is refused' },

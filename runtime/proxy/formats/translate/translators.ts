@@ -9,7 +9,8 @@ import { OpenAIChatToMessagesStream } from './openai-chat-to-messages-stream';
 /** What the translator pairs need from their surroundings. */
 export interface TranslatorOptions {
   /**
-   * `max_tokens` for a Chat request to Anthropic that names none.
+   * `max_tokens` for a Chat request to Anthropic that names none, unless the
+   * upstream's `defaultMaxTokens` is passed to `request`.
    * @default DEFAULT_ANTHROPIC_MAX_TOKENS (4096)
    */
   readonly defaultMaxTokens?: number;
@@ -28,7 +29,7 @@ export function chatToAnthropicTranslator(options: TranslatorOptions = {}): Tran
     client: 'chat',
     upstream: 'messages',
     upstreamPath: 'messages',
-    request: (body) => chatToAnthropicRequest(body, { defaultMaxTokens: options.defaultMaxTokens }),
+    request: (body, upstream) => chatToAnthropicRequest(body, { defaultMaxTokens: upstream?.defaultMaxTokens ?? options.defaultMaxTokens }),
     response: (body, ctx) => anthropicToChatResponse(body, { model: ctx.model, created: created() }),
     stream: (ctx) => new AnthropicToChatStream({ model: ctx.model, includeUsage: ctx.includeUsage, created: created() }),
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatToAnthropicRequest } from '../../../../../runtime/proxy/formats/translate/chat-to-anthropic-request';
+import { TRANSLATORS } from '../../../../../runtime/proxy/formats/translate/translators';
 import type { JsonObject, RequestRefusal, TranslatedRequest } from '../../../../../runtime/proxy/formats/types';
 
 function translated(body: JsonObject, options = {}): TranslatedRequest {
@@ -230,5 +231,17 @@ describe('a Chat Completions file part for an anthropic-format upstream', () => 
       field: 'messages[0].content[0].file.file_data',
       message: 'messages[0].content[0].file.file_data (data:text/csv) cannot be sent to an anthropic-format upstream: Anthropic takes a PDF as a base64 data: URL',
     });
+  });
+});
+
+describe('the max_tokens of a chat request that names none', () => {
+  it('is the upstream\'s defaultMaxTokens when the plan passes it, else 4096', () => {
+    // GIVEN the chat → anthropic pair and a request without a token limit
+    const [chatToAnthropic] = TRANSLATORS;
+    const body = { messages: [user('Hi')] };
+    // WHEN translated with and without the upstream's setting / THEN
+    expect(chatToAnthropic.request(body, { defaultMaxTokens: 16_000 })).toMatchObject({ body: { max_tokens: 16_000 } });
+    expect(chatToAnthropic.request(body)).toMatchObject({ body: { max_tokens: 4096 } });
+    expect(chatToAnthropic.request({ ...body, max_tokens: 12 }, { defaultMaxTokens: 16_000 })).toMatchObject({ body: { max_tokens: 12 } });
   });
 });
