@@ -124,6 +124,8 @@ project.compileTask.spawn(bundleRuntime);
 // `npm pack` from a fresh clone compiles first (lib/ is not in git), so the
 // tarball always has the jsii output, the .jsii assembly and both bins
 project.package.setScript('prepack', 'projen compile');
+// `npm install github:…` runs `prepare` in its clone (with the devDependencies): build lib/ when missing
+project.package.setScript('prepare', 'node scripts/prepare.mjs');
 
 // `npm run package`: the npm tarball in dist/js/ (every language: `npm run package-all`,
 // which needs the Python, Java and Go toolchains)
