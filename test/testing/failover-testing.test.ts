@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { FailoverProxy, FailoverTesting, ProxyRuntime } from '../../src';
+import { FailoverProxy, FailoverTesting, HolySheepRegion, MultiRegionFailover, ProxyRuntime, Upstream } from '../../src';
 
 type Manifest = { kind: string; metadata: { name: string }; binaryData?: Record<string, string>; [k: string]: any };
 
@@ -60,6 +60,21 @@ describe('FailoverTesting.synth', () => {
     expect(bundleMap(pinned).binaryData!['ai-failover-proxy.js.gz']).toBe(`<ai-failover-proxy.js.gz: gzipped runtime bundle, sha256 ${sha256}, ${gzip.length} bytes>`);
     expect(bundleMap(pinned).metadata.name).toBe(bundleMap(plain).metadata.name);
     expect(bundleMap(plain).metadata.name.endsWith(`-runtime-${sha256.slice(0, 10)}`)).toBe(true);
+  });
+
+  it('makes every region chart of a MultiRegionFailover stable', () => {
+    // GIVEN two regions
+    const failover = new MultiRegionFailover(Testing.app(), 'ai-failover', {
+      regions: [{ name: 'asia-pacific' }, { name: 'us', proxy: { upstreams: [Upstream.holySheep(HolySheepRegion.US)] } }],
+    });
+    // WHEN each region chart is made stable
+    const charts = failover.charts.map((chart) => FailoverTesting.synth(chart) as Manifest[]);
+    // THEN each has its bundle line and no base64 bundle
+    expect(charts).toHaveLength(2);
+    for (const manifests of charts) {
+      expect(bundleMap(manifests).binaryData!['ai-failover-proxy.js.gz']).toMatch(/replaced by FailoverTesting.synth/);
+      expect(bundleMap(manifests).metadata.name).toMatch(/-runtime-bundle$/);
+    }
   });
 
   it('returns the manifests of an image-mode proxy unchanged', () => {
