@@ -80,14 +80,7 @@ export async function runMain(options: RunMainOptions): Promise<RunningProxy | u
   for (const unknown of unknownPlaybookVariables(env, envNamesInConfig(proxy.config()))) {
     logger.warn({ event: 'env_unknown', variable: unknown.name, closest: unknown.closest }, unknownVariableMessage(unknown));
   }
-  logger.info({
-    event: 'listening',
-    port: Number(new URL(proxy.url).port),
-    metricsPort: Number(new URL(proxy.metricsUrl).port),
-    upstreams: proxy.config().upstreams.map((u) => ({ name: u.name, baseUrl: u.baseUrl, priority: u.priority })),
-    pid: process.pid,
-  }, 'listening');
-
+  // the signal handlers are in place before `listening` is printed: a supervisor may signal at once
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -108,6 +101,14 @@ export async function runMain(options: RunMainOptions): Promise<RunningProxy | u
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  logger.info({
+    event: 'listening',
+    port: Number(new URL(proxy.url).port),
+    metricsPort: Number(new URL(proxy.metricsUrl).port),
+    upstreams: proxy.config().upstreams.map((u) => ({ name: u.name, baseUrl: u.baseUrl, priority: u.priority })),
+    pid: process.pid,
+  }, 'listening');
   process.on('unhandledRejection', (reason) => {
     logger.error({ event: 'unhandled_rejection', err: { message: reason instanceof Error ? reason.message : String(reason) } }, 'unhandled rejection');
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { metricValue, postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { eventually } from '../../support/eventually';
 
 const MiB = 1024 * 1024;
 
@@ -29,7 +30,6 @@ describe('the bytes buffered across requests are bounded', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': head.length + tail.length });
       res.write(head);
       waiting.push(() => res.end(tail));
-      if (waiting.length === 4) setTimeout(() => waiting.forEach((finish) => finish()), 200);
     });
     // AND a proxy that may buffer 2.5 MiB in total (and 2 MiB per response)
     running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }], [
@@ -37,9 +37,19 @@ describe('the bytes buffered across requests are bounded', () => {
       'timeouts: {requestSeconds: 10}',
     ]));
     // WHEN 4 clients ask at once
-    const responses = await Promise.all([0, 1, 2, 3].map(() => postChat(running!.proxy.url)));
+    const pending = Promise.all([0, 1, 2, 3].map(() => postChat(running!.proxy.url)));
+    // THEN while the 4 answers are half sent, the bytes held stay within the budget
+    await eventually(() => expect(waiting).toHaveLength(4));
+    const held = await eventually(async () => {
+      const bytes = metricValue(await running!.metrics(), 'ai_failover_buffered_response_bytes');
+      expect(bytes).toBeGreaterThanOrEqual(MiB);
+      return bytes;
+    });
+    expect(held).toBeLessThanOrEqual(2.5 * MiB);
+    waiting.forEach((finish) => finish());
+    const responses = await pending;
     const bodies = await Promise.all(responses.map((r) => r.text()));
-    // THEN every client gets the whole, valid answer
+    // AND every client gets the whole, valid answer
     for (const [i, res] of responses.entries()) {
       expect(res.status).toBe(200);
       expect(bodies[i]!.length).toBe(head.length + tail.length);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { eventually } from '../../support/eventually';
 
 describe('the drain answers buffered requests still waiting on their upstream', () => {
   let upstream: LoopbackUpstream | undefined;
@@ -20,8 +21,7 @@ describe('the drain answers buffered requests still waiting on their upstream', 
     ]));
     // AND a non-streamed request waiting on it
     const pending = postChat(running.proxy.url);
-    for (let i = 0; i < 200 && upstream.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(upstream.received).toHaveLength(1);
+    await eventually(() => expect(upstream!.received).toHaveLength(1));
     // WHEN the proxy drains
     const drained = running.proxy.drain();
     const res = await pending;
@@ -53,7 +53,7 @@ describe('the drain answers buffered requests still waiting on their upstream', 
       headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
       body: JSON.stringify({ model: 'claude-sonnet-4.5', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }),
     });
-    for (let i = 0; i < 200 && upstream.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => expect(upstream!.received).toHaveLength(1));
     // WHEN the proxy drains
     const drained = running.proxy.drain();
     const res = await pending;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startUpstream, type LoopbackUpstream } from './loopback';
 import { RUNTIME_BUNDLE } from '../../../src/contract';
+import { eventually } from '../../support/eventually';
 
 /** The shipped bin, built by vitest's globalSetup. */
 const ENTRY = join(__dirname, '..', '..', '..', RUNTIME_BUNDLE.packagePath);
@@ -19,19 +20,17 @@ async function startBundled(env: Record<string, string>): Promise<{ child: Child
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const lines = (): LogLine[] => out.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as LogLine);
-  for (let i = 0; i < 300 && !lines().some((l) => l.event === 'listening'); i++) await new Promise((r) => setTimeout(r, 50));
-  expect(lines().some((l) => l.event === 'listening')).toBe(true);
+  await eventually(() => expect(lines().some((l) => l.event === 'listening')).toBe(true), 15_000);
   return { child, lines, exited };
 }
 
 /** Waits (bounded) until a `drain_started` line appears. */
-async function drainStarted(lines: () => LogLine[]): Promise<LogLine> {
-  for (let i = 0; i < 200; i++) {
+function drainStarted(lines: () => LogLine[]): Promise<LogLine> {
+  return eventually(() => {
     const line = lines().find((l) => l.event === 'drain_started');
-    if (line) return line;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no drain_started line');
+    expect(line).toBeDefined();
+    return line!;
+  }, 5000);
 }
 
 describe('a local Ctrl-C does not wait the shutdown delay', () => {

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatCompletion, postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { eventually } from '../../support/eventually';
 
 /**
  * Opens a connection that sends a request's headers (asking for
@@ -71,7 +72,7 @@ describe('slow request bodies do not take the concurrency slots', () => {
     running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }], ['limits: {maxConcurrentRequests: 1}', 'timeouts: {requestSeconds: 10}']));
     // WHEN one request waits on the upstream and a second arrives whole
     const first = postChat(running.proxy.url);
-    for (let i = 0; i < 200 && held.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => expect(held).toHaveLength(1));
     const second = await postChat(running.proxy.url);
     // THEN the second gets 503 server_overloaded and the first is served
     expect(second.status).toBe(503);
