@@ -5,3 +5,4 @@
 export * from './constants';
 export * from './config-schema';
 export * from './defaults';
+export * from './runtime-requirements';

@@ -49,23 +49,26 @@ export enum ConfigRollout {
 export interface FailoverProxyProps {
   /**
    * Name of the Deployment, its ServiceAccount, PDB, NetworkPolicy and the `app` label:
-   * a DNS label (at most 63 characters of `a-z`, `0-9`, `-`).
+   * a DNS label (at most 63 characters of `a-z`, `0-9`, `-`). Any other name than the
+   * default also names the Service, HPA and config ConfigMap (unless those are set), so
+   * that two proxies in one namespace never share an object; two proxies whose objects
+   * would still share a name in one chart fail at synth.
    * @default 'holysheep-ai-proxy'
    */
   readonly name?: string;
   /**
    * Name of the Service: a DNS-1035 label (at most 63 characters, starting with a letter).
-   * @default 'holysheep-ai-service'
+   * @default - 'holysheep-ai-service' with the default `name`, else `name`
    */
   readonly serviceName?: string;
   /**
    * Name of the HorizontalPodAutoscaler (a DNS subdomain).
-   * @default 'holysheep-ai-hpa'
+   * @default - 'holysheep-ai-hpa' with the default `name`, else `name`
    */
   readonly hpaName?: string;
   /**
    * Name of the ConfigMap holding config.yaml (a DNS subdomain).
-   * @default 'holysheep-config'
+   * @default - 'holysheep-config' with the default `name`, else `<name>-config`
    */
   readonly configMapName?: string;
   /**

@@ -6,12 +6,14 @@ import type { FailoverProxyProps } from './failover-proxy-props';
 import { FailoverDashboard, FailoverMonitoring, RequestRateScaledObject } from '../observability';
 import { renderProxyConfig } from './private/config-rendering';
 import { proxyNetworkPolicySpec } from './private/network-policy-spec';
+import { checkObjectNamesUnique } from './private/object-collisions';
 import { podDisruptionBudgetSpec } from './private/pod-disruption-budget';
 import { proxyDeploymentSpec } from './private/proxy-deployment';
 import { proxyEnv } from './private/proxy-env';
 import { addProxyObservability } from './private/proxy-observability';
-import { proxyServiceSpec } from './private/proxy-service';
+import { proxyService } from './private/proxy-service';
 import { resolveProxySettings } from './private/proxy-settings';
+import { ZONE_TOPOLOGY_KEY } from './private/zone-spread-rules';
 import { ProxyRuntime } from '../proxy-runtime/proxy-runtime';
 import { literalSecrets } from '../secret-key-ref/private/literal-secrets';
 import { Upstream } from '../upstream/upstream';
@@ -27,12 +29,16 @@ const k8s = kplus.k8s;
  *
  * Children, by id: `Secret-<name>` (one per `SecretKeyRef.fromLiteral`
  * Secret), `Config`, `Runtime` (bundled runtime), `ServiceAccount`,
- * `Resource` (the Deployment, the default child), `Service`, `Hpa`, `Pdb`,
+ * `Resource` (the Deployment, the default child), `Service` (a cdk8s-plus
+ * Service), `Pods` (a cdk8s-plus selection, no object), `Hpa`, `Pdb`,
  * `Monitoring`, `Dashboard`, `ScaledObject` and `NetworkPolicy`, each only
  * when its part is on. `Monitoring` and `ScaledObject` go under a construct
  * named like this proxy in `monitoringScope` when that is another chart.
  */
 export class FailoverProxy extends Construct {
+  /** The node label the proxy's pods are spread over (`zoneMaxSkew`, preferred anti-affinity). */
+  public static readonly ZONE_TOPOLOGY_KEY: string = ZONE_TOPOLOGY_KEY;
+
   /** Deployment name and `app` label. */
   public readonly name: string;
   /** Upstreams in the order given. */
@@ -47,8 +53,19 @@ export class FailoverProxy extends Construct {
   public readonly configYaml: string;
   /** The Deployment. */
   public readonly deployment: kplus.k8s.KubeDeployment;
-  /** The ClusterIP Service (port 80 → http, 9090 → metrics). */
-  public readonly service: kplus.k8s.KubeService;
+  /**
+   * The ClusterIP Service (port 80 → http, 9090 → metrics), a cdk8s-plus
+   * Service: put the proxy behind an Ingress with
+   * `kplus.IngressBackend.fromService(proxy.service, { port: 80 })`.
+   * Its manifest targets the container ports by name (`http`, `metrics`).
+   */
+  public readonly service: kplus.Service;
+  /**
+   * The proxy's pods as a cdk8s-plus selection (by `selectorLabels`): a peer for
+   * `kplus.NetworkPolicy` rules and for `connections.allowTo(proxy.pods)` of a
+   * `kplus.Deployment` that calls the proxy.
+   */
+  public readonly pods: kplus.Pods;
   /** The ConfigMap holding config.yaml. */
   public readonly configMap: kplus.k8s.KubeConfigMap;
   /** The immutable ConfigMap with the gzipped runtime (bundled runtime only). */
@@ -108,7 +125,8 @@ export class FailoverProxy extends Construct {
         runtime: runtimeParts,
       }),
     });
-    this.service = new k8s.KubeService(this, 'Service', { metadata: metadata(this.serviceName), spec: proxyServiceSpec(this.selectorLabels) });
+    this.service = proxyService(this, 'Service', metadata(this.serviceName), this.selectorLabels);
+    this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
     this.hpa = this.autoscaling._addHpa(this, 'Hpa', metadata(settings.hpaName), this.deployment);
     this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
       metadata: metadata(this.name),
@@ -124,5 +142,7 @@ export class FailoverProxy extends Construct {
         spec: proxyNetworkPolicySpec(settings.networkPolicy, this.selectorLabels, settings.monitoringNamespace),
       });
     }
+    const explicitNames = new Set((['serviceName', 'hpaName', 'configMapName'] as const).filter((prop) => props[prop] !== undefined));
+    checkObjectNamesUnique(this, [this.monitoring, this.scaledObject], explicitNames);
   }
 }

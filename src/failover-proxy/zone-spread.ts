@@ -1,6 +1,3 @@
-/** The zone label every cloud provider sets on nodes. */
-export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
-
 /**
  * What the scheduler does when a pod cannot be placed within `maxSkew`.
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/

@@ -1,6 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { MIN_NODE_VERSION_TEXT } from '../contract';
 import { bundledRuntimePod, runtimeConfigMapProps } from './private/bundled-runtime';
+import { checkPinned } from '../private/pinned-image';
+import { checkNodeVersion } from './private/node-version';
 
 /** What a runtime adds to the proxy's pod besides the container image. @internal */
 export interface RuntimePodParts {
@@ -13,13 +16,16 @@ export interface RuntimePodParts {
 }
 
 /** Default stock Node.js image that runs the bundled proxy (pinned to a patch version). */
-export const DEFAULT_NODE_IMAGE = 'node:24.11.1-alpine3.22';
+const DEFAULT_NODE_IMAGE = 'node:24.11.1-alpine3.22';
 
 /** Options of {@link ProxyRuntime.bundled}. */
 export interface BundledRuntimeOptions {
   /**
-   * Official Node.js image (>= 20.19) that runs the bundle, pinned by a digest or a tag
-   * with a full version `x.y.z` (not `node:24`, `:lts` or `:latest`).
+   * Official Node.js image that runs the bundle, pinned by a digest or a tag with a full
+   * version `x.y.z` (not `node:24`, `:lts` or `:latest`). A tag that names a Node version
+   * (`node:18.20.4-alpine`, also `node:18-alpine`) below the runtime's minimum (20.19.0) is
+   * refused at synth; a digest-only image (`node@sha256:...`) names no version and is
+   * accepted as given: it must hold Node >= 20.19.0.
    * @default 'node:24.11.1-alpine3.22'
    */
   readonly nodeImage?: string;
@@ -38,9 +44,16 @@ export enum ProxyRuntimeKind {
  * run on a stock Node.js image (default, no registry needed), or an image.
  */
 export class ProxyRuntime {
+  /** The stock Node.js image `ProxyRuntime.bundled()` runs on when `nodeImage` is not set. */
+  public static readonly DEFAULT_NODE_IMAGE: string = DEFAULT_NODE_IMAGE;
+
+  /** Oldest Node.js version (`x.y.z`) the bundled runtime runs on; older `nodeImage` tags are refused. */
+  public static readonly MIN_NODE_VERSION: string = MIN_NODE_VERSION_TEXT;
+
   /** Runs `lib/runtime/ai-failover-proxy.js` of this package on a stock Node.js image. */
   public static bundled(options: BundledRuntimeOptions = {}): ProxyRuntime {
     const image = options.nodeImage ?? DEFAULT_NODE_IMAGE;
+    checkNodeVersion('nodeImage', image);
     return new ProxyRuntime(ProxyRuntimeKind.BUNDLED, checkPinned('nodeImage', image));
   }
 
@@ -74,20 +87,3 @@ export class ProxyRuntime {
   }
 }
 
-/** A tag that carries a full version x.y.z (optionally `v`-prefixed and suffixed, e.g. `24.11.1-alpine3.22`). */
-const FULL_VERSION_TAG = /^v?\d+\.\d+\.\d+([-+._][A-Za-z0-9._+-]*)?$/;
-/** A content digest. */
-const DIGEST = /@sha256:[0-9a-f]{64}$/;
-
-/**
- * Refuses images that are not pinned: a digest, or a tag with a full version
- * (`x.y.z`); moving tags such as `latest`, `24`, `lts`, `stable` are refused.
- */
-function checkPinned(prop: string, image: string): string {
-  const lastSegment = image.replace(DIGEST, '').split('/').pop() ?? '';
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.lastIndexOf(':') + 1) : undefined;
-  if (!DIGEST.test(image) && (tag === undefined || !FULL_VERSION_TAG.test(tag))) {
-    throw new Error(`'${prop}' must be pinned by a digest (@sha256:...) or a tag with a full version x.y.z such as 1.2.3, never untagged, :latest or a moving tag like :24 or :lts (received "${image}")`);
-  }
-  return image;
-}

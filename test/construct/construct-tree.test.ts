@@ -24,7 +24,8 @@ describe('FailoverProxy construct tree', () => {
     const ids = childIds(proxy);
     // THEN ids and order are the documented ones and each field is the child of that id
     expect(ids).toEqual([
-      'Secret-llm-keys', 'Config', 'Runtime', 'ServiceAccount', 'Resource', 'Service', 'Hpa', 'Pdb', 'Monitoring', 'Dashboard', 'NetworkPolicy',
+      'Secret-llm-keys', 'Config', 'Runtime', 'ServiceAccount', 'Resource', 'Service', 'Pods', 'Hpa', 'Pdb', 'Monitoring', 'Dashboard',
+      'NetworkPolicy',
     ]);
     expect(proxy.node.defaultChild).toBe(proxy.deployment);
     expect(proxy.node.findChild('Secret-llm-keys')).toBe(proxy.secrets[0]);
@@ -32,6 +33,7 @@ describe('FailoverProxy construct tree', () => {
     expect(proxy.node.findChild('Runtime')).toBe(proxy.runtimeConfigMap);
     expect(proxy.node.findChild('ServiceAccount')).toBe(proxy.serviceAccount);
     expect(proxy.node.findChild('Service')).toBe(proxy.service);
+    expect(proxy.node.findChild('Pods')).toBe(proxy.pods);
     expect(proxy.node.findChild('Hpa')).toBe(proxy.hpa);
     expect(proxy.node.findChild('Pdb')).toBe(proxy.podDisruptionBudget);
     expect(proxy.node.findChild('Monitoring')).toBe(proxy.monitoring);
@@ -49,7 +51,7 @@ describe('FailoverProxy construct tree', () => {
     // WHEN its children are listed
     const ids = childIds(proxy);
     // THEN only the always-present children remain
-    expect(ids).toEqual(['Config', 'ServiceAccount', 'Resource', 'Service', 'Pdb']);
+    expect(ids).toEqual(['Config', 'ServiceAccount', 'Resource', 'Service', 'Pods', 'Pdb']);
     expect(proxy.runtimeConfigMap).toBeUndefined();
     expect(proxy.hpa).toBeUndefined();
     expect(proxy.networkPolicy).toBeUndefined();
@@ -67,7 +69,7 @@ describe('FailoverProxy construct tree', () => {
       monitoringScope: monitoringChart,
     });
     // THEN the proxy has no HPA nor those children, the monitoring chart holds them under 'Edge'
-    expect(childIds(proxy)).toEqual(['Config', 'Runtime', 'ServiceAccount', 'Resource', 'Service', 'Pdb', 'NetworkPolicy']);
+    expect(childIds(proxy)).toEqual(['Config', 'Runtime', 'ServiceAccount', 'Resource', 'Service', 'Pods', 'Pdb', 'NetworkPolicy']);
     expect(monitoringChart.node.children.map((c) => c.node.id)).toEqual(['Edge']);
     expect(proxy.monitoring?.node.path).toBe('mon/Edge/Monitoring');
     expect(proxy.scaledObject?.node.path).toBe('mon/Edge/ScaledObject');

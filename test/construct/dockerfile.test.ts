@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { find, synthProxy } from './helpers';
-import { DEFAULT_NODE_IMAGE, ProxyRuntime } from '../../src';
+import { ProxyRuntime } from '../../src';
 import { PORTS, RUNTIME_BUNDLE, RUNTIME_USER } from '../../src/contract';
 
 const dockerfile = readFileSync(path.join(__dirname, '..', '..', 'runtime', 'Dockerfile'), 'utf8');
@@ -29,7 +29,7 @@ describe('runtime/Dockerfile', () => {
     // GIVEN / WHEN
     const copies = instructions.filter((l) => l.startsWith('COPY ') || l.startsWith('ADD '));
     // THEN
-    expect(instructions).toContain(`ARG NODE_IMAGE=${DEFAULT_NODE_IMAGE}`);
+    expect(instructions).toContain(`ARG NODE_IMAGE=${ProxyRuntime.DEFAULT_NODE_IMAGE}`);
     expect(copies).toHaveLength(1);
     expect(instructions.some((l) => l.startsWith('HEALTHCHECK') || l.startsWith('RUN '))).toBe(false);
     expect(dockerfile).not.toMatch(/:latest\b/);

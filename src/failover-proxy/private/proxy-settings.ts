@@ -10,7 +10,7 @@ import { checkDnsIpBlocks, checkDnsPorts, checkEgressPorts, NetworkPolicySetting
 import { checkPdbMinAvailable } from './pod-disruption-budget';
 import { resolveResourceSizes } from './proxy-resources';
 import { Autoscaling } from '../../autoscaling/autoscaling';
-import { CIRCUIT_BREAKER_DEFAULTS, LIFECYCLE_DEFAULTS, RATE_LIMIT_DEFAULTS, RETRIES_DEFAULTS, TIMEOUTS_DEFAULTS } from '../../contract';
+import { CIRCUIT_BREAKER_DEFAULTS, CLIENT_KEY_MIN_LENGTH, LIFECYCLE_DEFAULTS, RATE_LIMIT_DEFAULTS, RETRIES_DEFAULTS, TIMEOUTS_DEFAULTS } from '../../contract';
 import type { FailoverMonitoringOptions } from '../../observability';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkServiceName } from '../../private/k8s-names';
 import { checkInt, secondsOf, wholeSeconds } from '../../private/prop-checks';
@@ -21,6 +21,22 @@ import { resolvePriorities } from '../../upstream/private/upstream-priorities';
 import { HolySheepRegion, Upstream } from '../../upstream/upstream';
 import { ConfigRollout, FailoverProxyProps, LogLevel } from '../failover-proxy-props';
 import { WhenUnsatisfiable } from '../zone-spread';
+
+/** The playbook's object names, kept for the default `name`. */
+const PLAYBOOK_NAMES = {
+  name: 'holysheep-ai-proxy',
+  serviceName: 'holysheep-ai-service',
+  hpaName: 'holysheep-ai-hpa',
+  configMapName: 'holysheep-config',
+} as const;
+
+/** The Service name for a proxy named `name`: the name itself, which must then be a DNS-1035 label. */
+function derivedServiceName(name: string): string {
+  if (!/^[a-z]/.test(name)) {
+    throw new Error(`'serviceName' defaults to 'name', which must then start with a letter (a Service name is a DNS-1035 label): set 'serviceName' or another 'name' (received "${name}")`);
+  }
+  return name;
+}
 
 /** Time the pod gets past shutdownDelay + drainTimeout when `terminationGracePeriod` is not set. */
 const GRACE_MARGIN_SECONDS = 10;
@@ -86,10 +102,15 @@ export interface ProxySettings {
 
 /** Resolves and checks `props`; throws naming the first bad prop and its value. @internal */
 export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
-  const name = checkDnsLabel('name', props.name ?? 'holysheep-ai-proxy');
-  const serviceName = checkServiceName('serviceName', props.serviceName ?? 'holysheep-ai-service');
-  const hpaName = checkDnsSubdomain('hpaName', props.hpaName ?? 'holysheep-ai-hpa');
-  const configMapName = checkDnsSubdomain('configMapName', props.configMapName ?? 'holysheep-config');
+  const name = checkDnsLabel('name', props.name ?? PLAYBOOK_NAMES.name);
+  // the playbook's names for the playbook's Deployment; any other `name` derives its own, so
+  // that two proxies in one namespace never share a Service, HPA or config ConfigMap
+  const playbook = name === PLAYBOOK_NAMES.name;
+  const serviceName = props.serviceName !== undefined
+    ? checkServiceName('serviceName', props.serviceName)
+    : playbook ? PLAYBOOK_NAMES.serviceName : derivedServiceName(name);
+  const hpaName = checkDnsSubdomain('hpaName', props.hpaName ?? (playbook ? PLAYBOOK_NAMES.hpaName : name));
+  const configMapName = checkDnsSubdomain('configMapName', props.configMapName ?? (playbook ? PLAYBOOK_NAMES.configMapName : `${name}-config`));
   const version = checkLabelValue('version', props.version ?? 'v2.0');
   checkExtraLabels(props.labels ?? {});
   const monitoringNamespace = checkDnsLabel('monitoringNamespace', props.monitoringNamespace ?? 'monitoring');
@@ -130,6 +151,10 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     throw new Error(`'maxRecoveryTimeout' (${maxRecoveryTimeoutSeconds}s) must be >= 'recoveryTimeout' (${recoveryTimeoutSeconds}s)`);
   }
   checkPdbMinAvailable(props.pdbMinAvailable, autoscaling.minReplicas);
+  if (requestTimeoutSeconds > requestDeadlineSeconds) {
+    throw new Error(`'requestTimeout' (${requestTimeoutSeconds}s) must not exceed 'requestDeadline' (${requestDeadlineSeconds}s): the deadline covers every attempt of a request`);
+  }
+  checkLiteralClientKeys(props.clientKeys);
   const pricing = resolvePricing(props.pricing);
 
   return {
@@ -173,6 +198,27 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     monitoring: props.monitoring,
     monitoringScope: props.monitoringScope,
   };
+}
+
+/**
+ * Throws when a literal `clientKeys` value holds a key the runtime would
+ * refuse (shorter than CLIENT_KEY_MIN_LENGTH, after splitting on commas as
+ * the runtime does). The key itself never appears in the message.
+ */
+function checkLiteralClientKeys(ref: SecretKeyRef | undefined): void {
+  const literal = ref?._literal;
+  if (literal === undefined) {
+    return;
+  }
+  const keys = literal.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  if (keys.length === 0) {
+    throw new Error(`'clientKeys' literal must hold at least one key (comma separated) (received ${literal.length} characters without a key)`);
+  }
+  keys.forEach((key, index) => {
+    if (key.length < CLIENT_KEY_MIN_LENGTH) {
+      throw new Error(`'clientKeys' keys must be at least ${CLIENT_KEY_MIN_LENGTH} characters, the runtime's minimum (received key ${index + 1} of ${keys.length} with ${key.length} characters)`);
+    }
+  });
 }
 
 /** Throws unless every extra label is valid Kubernetes label syntax and none is `app` or `version`. */

@@ -1,6 +1,9 @@
 /** Internal: the pod placement rules behind the zone spread props. */
 import * as kplus from 'cdk8s-plus-28';
-import { WhenUnsatisfiable, ZONE_TOPOLOGY_KEY } from '../zone-spread';
+import { WhenUnsatisfiable } from '../zone-spread';
+
+/** The zone label every cloud provider sets on nodes (FailoverProxy.ZONE_TOPOLOGY_KEY). @internal */
+export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
 
 /**
  * Preferred anti-affinity (weight 100) plus a topologySpreadConstraint on
