@@ -75,8 +75,12 @@ describe('active health checks in the engine', () => {
     expect(fx.proxy.engine.upstreamStatus()[0].state).toBe('open');
     // WHEN the primary recovers
     fx.mocks[0].setMode({ kind: 'ok' });
-    // THEN a GET /models check goes out and the next request goes to the primary
-    await eventually(() => expect(fx.mocks[0].received.find((r) => r.method === 'GET')?.path).toBe('/v1/models'));
+    // THEN a GET /models check goes out and, once it passed, lets a probe in before the 30 s are up
+    await eventually(() => {
+      expect(fx.mocks[0].received.find((r) => r.method === 'GET')?.path).toBe('/v1/models');
+      expect(Date.parse(fx.proxy!.engine.upstreamStatus()[0].openUntil!)).toBeLessThanOrEqual(Date.now());
+    });
+    // AND the next request goes to the primary
     const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, CHAT);
     expect(res.headers.get(HEADERS.upstream)).toBe('primary');
   });
