@@ -162,7 +162,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const taken = rateLimiter.take(client);
     const decision = taken instanceof Promise ? await taken : taken;
     if (decision.unavailable) {
-      refuse(req, res, path, started, 503, 'shared_state_unavailable', 'the rate limit cannot be checked: shared state (Redis) is unreachable and sharedState.failMode is closed, retry shortly', { 'retry-after': String(decision.retryAfterSeconds) });
+      refuse(req, res, label, started, 503, 'shared_state_unavailable', 'the rate limit cannot be checked: shared state (Redis) is unreachable and sharedState.failMode is closed, retry shortly', { 'retry-after': String(decision.retryAfterSeconds) }, engineRoute);
       return;
     }
     if (!decision.allowed) {
@@ -229,7 +229,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
     }
     inFlight += 1;
     try {
-      await engine.handle(req, res, { requestId, receivedAt: started, client, route, body, forwardedFor: forwarded.forwardedFor, trustedPeer: forwarded.trustedPeer });
+      const { forwardedFor, trustedPeer } = forwarded;
+      await engine.handle(req, res, { requestId, receivedAt: started, client, route, body, forwardedFor, trustedPeer });
     } catch (error) {
       logger.error({ event: 'engine_error', requestId, err: { message: (error as Error).message } }, 'engine failed');
       if (!res.headersSent) route.format.sendError(res, 500, 'internal_error', 'the proxy failed to handle the request', ownResponseHeaders(started));

@@ -54,7 +54,9 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
     const streamed = await relayStream(x, value, value.stream, value.rest, headers, requestSignal);
     return headerRedactions > 0 ? { ...streamed, redactions: headerRedactions } : streamed;
   }
-  const sent: CommitResult = { status, upstream: upstream.name, waitedMs: 0, redactions: headerRedactions || undefined, unbuffered: value.unbuffered };
+  const sent: CommitResult = {
+    status, upstream: upstream.name, waitedMs: 0, redactions: headerRedactions || undefined, unbuffered: value.unbuffered,
+  };
   let body = value.body ?? Buffer.alloc(0);
   if (value.rest) {
     // over the buffer limit or the pod's buffer budget: pass the rest through unpriced (untranslated: too big to rewrite)
