@@ -6,7 +6,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { errorOf, find, Manifest, synthProxy, synthWith } from './helpers';
-import { FailoverProxy, MetricsScrape, ProxyRuntime, SecretKeyRef } from '../../src';
+import { FailoverProxy, MetricsScrape, ProxyRuntime, SecretKeyRef, Upstream } from '../../src';
 import { CLIENT_KEY_MIN_LENGTH, MIN_NODE_VERSION_TEXT } from '../../src/contract';
 
 describe('client keys the runtime would refuse', () => {
@@ -31,6 +31,26 @@ describe('client keys the runtime would refuse', () => {
     // THEN the Secret holds them as given
     expect(find(manifests, 'Secret', 'proxy-clients').stringData).toEqual({ keys: `${exact}, ${exact}y` });
     expect(synthWith({ clientKeys: SecretKeyRef.fromSecret('proxy-clients', 'keys') })).not.toThrow();
+  });
+});
+
+describe('literal keys and CA bundles the proxy could not use', () => {
+  it('fails on a literal API key an Authorization header cannot carry, without printing it', () => {
+    // GIVEN a key pasted with a trailing newline, on the proxy and on an upstream
+    const pasted = SecretKeyRef.fromLiteral('llm-keys', 'api-key', 'sk-pasted-key\n');
+    // WHEN synthesized / THEN it fails naming the prop and the position
+    const message = errorOf(synthWith({ apiKey: pasted }));
+    expect(message).toBe('\'apiKey\' literal must be visible ASCII without spaces or line breaks, as an Authorization header carries it (received 14 characters, character 14 is not)');
+    expect(message).not.toContain('sk-pasted');
+    expect(synthWith({ upstreams: [Upstream.openAi({ apiKey: SecretKeyRef.fromLiteral('openai', 'key', 'sk abc') })] }))
+      .toThrow('upstream \'openai\' \'apiKey\' literal must be visible ASCII without spaces or line breaks, as an Authorization header carries it (received 6 characters, character 3 is not)');
+  });
+
+  it('fails on a literal caBundle without a PEM certificate', () => {
+    expect(synthWith({ caBundle: SecretKeyRef.fromLiteral('corp-ca', 'ca.pem', 'not a certificate') }))
+      .toThrow('\'caBundle\' literal must hold PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) (received 17 characters without one)');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(synthWith({ caBundle: SecretKeyRef.fromLiteral('corp-ca', 'ca.pem', pem) })).not.toThrow();
   });
 });
 

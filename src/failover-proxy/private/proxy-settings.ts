@@ -155,6 +155,11 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     throw new Error(`'requestTimeout' (${requestTimeoutSeconds}s) must not exceed 'requestDeadline' (${requestDeadlineSeconds}s): the deadline covers every attempt of a request`);
   }
   checkLiteralClientKeys(props.clientKeys);
+  checkLiteralApiKey('apiKey', props.apiKey);
+  for (const upstream of upstreams) {
+    checkLiteralApiKey(`upstream '${upstream.name}' 'apiKey'`, upstream.apiKey, true);
+  }
+  checkLiteralCaBundle(props.caBundle);
   const pricing = resolvePricing(props.pricing);
 
   return {
@@ -219,6 +224,32 @@ function checkLiteralClientKeys(ref: SecretKeyRef | undefined): void {
       throw new Error(`'clientKeys' keys must be at least ${CLIENT_KEY_MIN_LENGTH} characters, the runtime's minimum (received key ${index + 1} of ${keys.length} with ${key.length} characters)`);
     }
   });
+}
+
+/** A header-safe API key: visible ASCII, no spaces (what `Authorization: Bearer <key>` can carry). */
+const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/;
+
+/**
+ * Throws when a literal API key could not be sent in an `Authorization`
+ * header (spaces, line breaks, non-ASCII): every upstream request would fail.
+ * Names the position of the first bad character, never the key.
+ */
+function checkLiteralApiKey(prop: string, ref: SecretKeyRef | undefined, quoted = false): void {
+  const literal = ref?._literal;
+  if (literal === undefined || HEADER_SAFE_KEY.test(literal)) {
+    return;
+  }
+  const position = [...literal].findIndex((c) => !HEADER_SAFE_KEY.test(c)) + 1;
+  const label = quoted ? prop : `'${prop}'`;
+  throw new Error(`${label} literal must be visible ASCII without spaces or line breaks, as an Authorization header carries it (received ${literal.length} characters, character ${position} is not)`);
+}
+
+/** Throws when a literal `caBundle` holds no PEM certificate (the proxy could not build its TLS roots). */
+function checkLiteralCaBundle(ref: SecretKeyRef | undefined): void {
+  const literal = ref?._literal;
+  if (literal !== undefined && !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(literal)) {
+    throw new Error(`'caBundle' literal must hold PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----) (received ${literal.length} characters without one)`);
+  }
 }
 
 /** Throws unless every extra label is valid Kubernetes label syntax and none is `app` or `version`. */
