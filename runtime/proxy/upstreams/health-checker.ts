@@ -1,4 +1,5 @@
 import type { UpstreamRuntime } from './upstream-runtime';
+import { applyUpstreamAuth } from '../formats/upstream-auth';
 
 /** Settings of a {@link HealthChecker}. */
 export interface HealthCheckerOptions {
@@ -62,7 +63,10 @@ export class HealthChecker {
       const response = await upstream.pool.request({
         method: 'GET',
         subPath: 'models',
-        headers: upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {},
+        // an anthropic upstream's GET /models (also unbilled) wants x-api-key and anthropic-version
+        headers: applyUpstreamAuth(upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {}, {}, {
+          format: upstream.config.format, apiKey: upstream.apiKey, anthropicVersion: upstream.config.anthropicVersion,
+        }),
         signal: ac.signal,
       });
       await response.body.dump();

@@ -10,6 +10,7 @@ import { configFor, postJson, startMocks, startTestProxy } from '../../support/p
 function fakeUpstream(name: string, checked: string[]): UpstreamRuntime {
   return {
     name,
+    config: { format: 'openai', anthropicVersion: '2023-06-01' },
     breaker: { state: 'open', onHealthy: () => undefined },
     pool: {
       request: () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Translator } from '../../../../runtime/proxy/formats/types';
 import { applyUpstreamAuth } from '../../../../runtime/proxy/formats/upstream-auth';
 import { planUpstream, translatorFor } from '../../../../runtime/proxy/formats/upstream-plan';
+import { HealthChecker } from '../../../../runtime/proxy/upstreams/health-checker';
+import type { UpstreamRuntime } from '../../../../runtime/proxy/upstreams/upstream-runtime';
 
 const openai = { name: 'primary', format: 'openai' as const, modelRewrites: { 'gpt-4.1': 'gpt-4.1-2025' }, includeUsage: true };
 const anthropic = { name: 'claude', format: 'anthropic' as const, modelRewrites: { 'gpt-4.1': 'claude-sonnet-4-5' }, includeUsage: true };
@@ -64,5 +66,32 @@ describe('applyUpstreamAuth', () => {
     const headers = applyUpstreamAuth({ 'authorization': 'Bearer sk-up', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'x' }, {}, { format: 'openai', apiKey: 'sk-up', anthropicVersion: '2023-06-01' });
     // THEN only the bearer key remains
     expect(headers).toEqual({ authorization: 'Bearer sk-up' });
+  });
+});
+
+describe('active health checks of an anthropic upstream', () => {
+  it('send its key as x-api-key with anthropic-version, as Anthropic\'s GET /models wants', async () => {
+    // GIVEN an open-breaker anthropic upstream whose pool records the headers it is sent
+    const sent: Record<string, string>[] = [];
+    let healthy = 0;
+    const upstream = {
+      name: 'claude',
+      apiKey: 'sk-ant-up',
+      config: { format: 'anthropic', anthropicVersion: '2023-06-01' },
+      breaker: { state: 'open', onHealthy: () => { healthy += 1; } },
+      pool: {
+        request: (options: { headers: Record<string, string> }) => {
+          sent.push(options.headers);
+          return Promise.resolve({ statusCode: 200, body: { dump: () => Promise.resolve() } });
+        },
+      },
+    } as unknown as UpstreamRuntime;
+    const checker = new HealthChecker({ intervalMs: 1000, timeoutMs: 100, now: () => 0, random: () => 0.5, upstreams: () => [upstream] });
+    // WHEN it is checked
+    const ok = await checker.check(upstream);
+    // THEN the check authenticated the Anthropic way and closed nothing by mistake
+    expect(ok).toBe(true);
+    expect(healthy).toBe(1);
+    expect(sent).toEqual([{ 'x-api-key': 'sk-ant-up', 'anthropic-version': '2023-06-01' }]);
   });
 });
