@@ -2,7 +2,7 @@
  * Public API of cdk8s-ai-failover, one folder per construct or choice:
  * - failover-proxy/: the one-cluster proxy (FailoverProxy, its props, NetworkPeer, zone spread)
  * - multi-region-failover/: one chart per region
- * - upstream/, autoscaling/, proxy-runtime/, secret-key-ref/: the choices a proxy is made of
+ * - upstream/, autoscaling/, proxy-runtime/, secret-key-ref/, shared-state/: the choices a proxy is made of
  * - observability/: scraping, alerts, dashboard, prometheus-adapter rule, KEDA ScaledObject
  * - testing/: snapshot-test helpers (FailoverTesting)
  * Each folder's `private/` and src/private/ hold internal renderers and checks;
@@ -14,5 +14,6 @@ export * from './upstream';
 export * from './autoscaling';
 export * from './proxy-runtime';
 export * from './secret-key-ref';
+export * from './shared-state';
 export * from './observability';
 export * from './testing';

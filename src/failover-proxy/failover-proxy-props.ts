@@ -7,6 +7,7 @@ import { FailoverMonitoringOptions } from '../observability';
 import { WhenUnsatisfiable } from './zone-spread';
 import { ProxyRuntime } from '../proxy-runtime/proxy-runtime';
 import { SecretKeyRef } from '../secret-key-ref/secret-key-ref';
+import { SharedState } from '../shared-state/shared-state';
 import { Upstream } from '../upstream/upstream';
 
 /** Price of one model in USD per 1M tokens. */
@@ -148,10 +149,18 @@ export interface FailoverProxyProps {
    */
   readonly requestDeadline?: Duration;
   /**
-   * Requests per minute per client key per pod; 0 disables.
+   * Requests per minute per client key per pod (across the replicas with `sharedState`); 0 disables.
    * @default 1000
    */
   readonly rateLimitPerMinute?: number;
+  /**
+   * Where the replicas share one rate limit, one view of each upstream's
+   * health (breaker opens, half-open probes) and one usage total: a Redis
+   * (`SharedState.redis(...)` for one the platform runs, `SharedState.deployRedis(...)`
+   * for a small one in this chart).
+   * @default - each pod keeps its own rate limiter, breakers and usage counters
+   */
+  readonly sharedState?: SharedState;
   /**
    * Prices per model.
    * @default - the playbook's four models (gpt-4.1, claude-sonnet-4.5, gemini-2.5-flash, deepseek-v3.2)

@@ -16,6 +16,8 @@ import { resolveProxySettings } from './private/proxy-settings';
 import { ZONE_TOPOLOGY_KEY } from './private/zone-spread-rules';
 import { ProxyRuntime } from '../proxy-runtime/proxy-runtime';
 import { literalSecrets } from '../secret-key-ref/private/literal-secrets';
+import { SharedState } from '../shared-state/shared-state';
+import type { SharedStateRedis } from '../shared-state/shared-state-redis';
 import { Upstream } from '../upstream/upstream';
 
 const k8s = kplus.k8s;
@@ -92,6 +94,11 @@ export class FailoverProxy extends Construct {
   /** The KEDA ScaledObject (KEDA autoscaling only), created in `monitoringScope`. */
   public readonly scaledObject?: RequestRateScaledObject;
 
+  /** Shared state across the replicas (`sharedState`), if any. */
+  public readonly sharedState?: SharedState;
+  /** The Redis deployed for shared state (`SharedState.deployRedis`), as child `Redis`. */
+  public readonly redis?: SharedStateRedis;
+
   constructor(scope: Construct, id: string, props: FailoverProxyProps = {}) {
     super(scope, id);
     const settings = resolveProxySettings(props);
@@ -101,11 +108,15 @@ export class FailoverProxy extends Construct {
     this.autoscaling = settings.autoscaling;
     this.runtime = settings.runtime;
     this.selectorLabels = settings.selectorLabels;
-    const config = renderProxyConfig(settings);
+    this.sharedState = settings.sharedState;
+    const shared = this.sharedState?._bind(this, { name: settings.name, selectorLabels: settings.selectorLabels, labels: settings.labels });
+    this.redis = shared?.redis;
+    const config = renderProxyConfig(settings, shared?.config);
     this.configYaml = config.yaml;
     const metadata = (name: string) => ({ name, labels: settings.labels });
 
-    this.secrets = [...literalSecrets([settings.apiKey, ...this.upstreams.map((u) => u.apiKey), settings.clientKeys, settings.caBundle])]
+    this.secrets = [...literalSecrets([settings.apiKey, ...this.upstreams.map((u) => u.apiKey), settings.clientKeys, settings.caBundle,
+      ...(shared?.secrets ?? [])])]
       .map(([secretName, data]) => new k8s.KubeSecret(this, `Secret-${secretName}`, { metadata: metadata(secretName), type: 'Opaque', stringData: data }));
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(settings.configMapName),
@@ -121,7 +132,7 @@ export class FailoverProxy extends Construct {
       metadata: metadata(this.name),
       spec: proxyDeploymentSpec(settings, config.yaml, {
         serviceAccountName: this.serviceAccount.name,
-        env: proxyEnv(settings, config.apiKeyEnvs),
+        env: [...proxyEnv(settings, config.apiKeyEnvs), ...(shared?.env ?? [])],
         runtime: runtimeParts,
       }),
     });
@@ -139,7 +150,7 @@ export class FailoverProxy extends Construct {
     if (settings.networkPolicy) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: metadata(this.name),
-        spec: proxyNetworkPolicySpec(settings.networkPolicy, this.selectorLabels, settings.monitoringNamespace),
+        spec: proxyNetworkPolicySpec(settings.networkPolicy, this.selectorLabels, settings.monitoringNamespace, shared ? [shared.egress] : []),
       });
     }
     const explicitNames = new Set((['serviceName', 'hpaName', 'configMapName'] as const).filter((prop) => props[prop] !== undefined));

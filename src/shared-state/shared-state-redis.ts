@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { ENV } from '../contract';
 import { redisDeploymentSpec, redisNetworkPolicySpec, redisServiceSpec } from './private/redis-spec';
 import { REDIS_PORT, secretEnv, tcpPort, type SharedStateParts } from './private/shared-state-parts';
+import { checkPinned } from '../private/pinned-image';
 import { checkInt } from '../private/prop-checks';
 import { SecretKeyRef } from '../secret-key-ref/secret-key-ref';
 
 /** The default Redis image (pinned to a patch version). */
-export const DEFAULT_REDIS_IMAGE = 'redis:7.4.2-alpine';
+const DEFAULT_REDIS_IMAGE = 'redis:7.4.2-alpine';
 
 /** Props of {@link SharedStateRedis}. */
 export interface SharedStateRedisProps {
@@ -53,6 +54,9 @@ export interface SharedStateRedisProps {
  * Children, by id: `ServiceAccount`, `Resource` (the Deployment), `Service`, `NetworkPolicy`.
  */
 export class SharedStateRedis extends Construct {
+  /** The Redis image used when `image` is not set (pinned to a patch version). */
+  public static readonly DEFAULT_IMAGE: string = DEFAULT_REDIS_IMAGE;
+
   /** Name of every object: `<proxyName>-redis`. */
   public readonly name: string;
   /** The Service's in-cluster host name (same namespace). */
@@ -91,7 +95,7 @@ export class SharedStateRedis extends Construct {
     this.deployment = new kplus.k8s.KubeDeployment(this, 'Resource', {
       metadata,
       spec: redisDeploymentSpec({
-        image: props.image ?? DEFAULT_REDIS_IMAGE,
+        image: checkPinned('sharedState.image', props.image ?? DEFAULT_REDIS_IMAGE),
         password: props.password,
         labels,
         selectorLabels: this.selectorLabels,
@@ -109,6 +113,7 @@ export class SharedStateRedis extends Construct {
       env: [{ name: ENV.redisUrl, value: `redis://${this.host}:${this.port}` }, secretEnv(ENV.redisPassword, this.password)],
       egress: { to: [{ podSelector: { matchLabels: { ...this.selectorLabels } } }], ports: [tcpPort(this.port)] },
       secrets: [this.password],
+      redis: this,
     };
   }
 }

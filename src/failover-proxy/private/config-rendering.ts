@@ -9,6 +9,7 @@ import { legacyEnvSharedKey } from './legacy-env-vars';
 import { DEFAULT_PRICING, parseProxyConfig } from '../../contract';
 import type { ModelPrice } from '../failover-proxy-props';
 import type { ProxySettings } from './proxy-settings';
+import type { SharedStateConfigSection } from '../../shared-state/private/shared-state-parts';
 import { UpstreamFormat } from '../../upstream/upstream-format';
 
 /** The rendered, validated config file. @internal */
@@ -44,7 +45,7 @@ export interface ProxyConfigFile extends RenderedConfig {
  * egress. Throws naming the prop for a model priced twice, anything
  * the playbook's env names cannot carry, or anything the runtime's schema refuses. @internal
  */
-export function renderProxyConfig(settings: ProxySettings): ProxyConfigFile {
+export function renderProxyConfig(settings: ProxySettings, sharedState?: SharedStateConfigSection): ProxyConfigFile {
   const { upstreams } = settings;
   // with legacy env vars the runtime's env upstreams read ENV.apiKey: the shared key must be emitted under that name
   const keys = assignApiKeyEnvs(upstreams, settings.legacyEnvVars ? legacyEnvSharedKey(upstreams, settings.apiKey) : settings.apiKey);
@@ -76,6 +77,7 @@ export function renderProxyConfig(settings: ProxySettings): ProxyConfigFile {
     logging: { level: settings.logLevel },
     lifecycle: { shutdownDelaySeconds: settings.shutdownDelaySeconds, drainTimeoutSeconds: settings.drainTimeoutSeconds },
     ...egressSection(settings),
+    ...(sharedState ? { sharedState } : {}),
   };
   return { ...renderConfig(input), apiKeyEnvs: keys.envs };
 }

@@ -120,8 +120,11 @@ export function proxyNetworkPolicySpec(
   policy: NetworkPolicySettings,
   selectorLabels: Record<string, string>,
   monitoringNamespace: string,
+  extraEgress: readonly kplus.k8s.NetworkPolicyEgressRule[] = [],
 ): kplus.k8s.NetworkPolicySpec {
-  return networkPolicySpec(selectorLabels, policy.ingressPeers, monitoringNamespace, policy.egressPorts, policy.dns);
+  const spec = networkPolicySpec(selectorLabels, policy.ingressPeers, monitoringNamespace, policy.egressPorts, policy.dns);
+  // e.g. shared state: the Redis pods, or the Redis port
+  return extraEgress.length > 0 ? { ...spec, egress: [...(spec.egress ?? []), ...extraEgress] } : spec;
 }
 
 /**

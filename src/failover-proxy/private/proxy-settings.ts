@@ -17,6 +17,7 @@ import { checkInt, secondsOf, wholeSeconds } from '../../private/prop-checks';
 import type { ResourceSizes } from '../../private/resource-requirements';
 import { ProxyRuntime } from '../../proxy-runtime/proxy-runtime';
 import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
+import type { SharedState } from '../../shared-state/shared-state';
 import { resolvePriorities } from '../../upstream/private/upstream-priorities';
 import { HolySheepRegion, Upstream } from '../../upstream/upstream';
 import { ConfigRollout, FailoverProxyProps, LogLevel } from '../failover-proxy-props';
@@ -90,6 +91,8 @@ export interface ProxySettings {
   readonly pricing: ModelPriceTable;
   /** Also emit the playbook's env names (`HOLYSHEEP_PRIMARY_REGION`, ...). */
   readonly legacyEnvVars: boolean;
+  /** Shared state across the replicas (Redis), if any. */
+  readonly sharedState?: SharedState;
   /** PodDisruptionBudget `minAvailable` (else `maxUnavailable: 1`). */
   readonly pdbMinAvailable?: number;
   /** The NetworkPolicy's peers, ports and DNS; undefined when `networkPolicy` is false. */
@@ -198,6 +201,7 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     noProxy: [...(props.noProxy ?? [])],
     pricing,
     legacyEnvVars: props.legacyEnvVars ?? false,
+    sharedState: props.sharedState,
     pdbMinAvailable: props.pdbMinAvailable,
     networkPolicy: (props.networkPolicy ?? true) ? resolveNetworkPolicy(props, upstreams) : undefined,
     monitoring: props.monitoring,

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../../contract';
 import type { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 import type { RedisSharedStateOptions } from '../shared-state-options';
+import type { SharedStateRedis } from '../shared-state-redis';
 
 /** The proxy a shared-state choice is bound to. @internal */
 export interface SharedStateProxy {
@@ -32,6 +33,8 @@ export interface SharedStateParts {
   readonly egress: kplus.k8s.NetworkPolicyEgressRule;
   /** Secret keys the construct creates when they are literals. */
   readonly secrets: SecretKeyRef[];
+  /** The Redis deployed in the chart (`SharedState.deployRedis`). */
+  readonly redis?: SharedStateRedis;
 }
 
 /** The default Redis port. @internal */
