@@ -70,6 +70,24 @@ describe('POST /v1/messages through the proxy with the Anthropic SDK', () => {
     });
   }
 
+  it('makes messages.stream throw an APIError when the stream breaks after content flowed', async () => {
+    // GIVEN one upstream whose stream breaks after its first text delta
+    mocks = [await startMockUpstream({ name: 'primary' })];
+    mocks[0].setMode({ kind: 'broken-stream', afterChunks: 4 });
+    proxy = await startRunningProxy(mockUpstreamsConfig(mocks, { upstreamFields: [ANTHROPIC] }));
+    const client = new Anthropic({ apiKey: CLIENT_KEY, baseURL: proxy.url, maxRetries: 0 });
+    // WHEN the stream is read
+    const texts: string[] = [];
+    const read = (async () => {
+      for await (const event of client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })) {
+        if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') texts.push(event.delta.text);
+      }
+    })();
+    // THEN the text that came is kept and the SDK raises the proxy's Anthropic-shaped error event
+    await expect(read).rejects.toBeInstanceOf(Anthropic.APIError);
+    expect(texts).toEqual(['Hello']);
+  });
+
   it('answers every upstream failing in Anthropic\'s error shape with the same status as the OpenAI routes', async () => {
     // GIVEN two upstreams answering 503
     const client = await start({ kind: 'status', status: 503 });

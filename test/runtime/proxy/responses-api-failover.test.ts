@@ -70,6 +70,22 @@ describe('POST /v1/responses through the proxy with the openai SDK', () => {
     expect(mocks[0].requests).toBe(1);
   });
 
+  it('makes responses.stream throw an APIError when the stream breaks after content flowed', async () => {
+    // GIVEN one upstream whose stream breaks after its first text delta
+    mocks = [await startMockUpstream({ name: 'primary' })];
+    mocks[0].setMode({ kind: 'broken-stream', afterChunks: 5 });
+    proxy = await startRunningProxy(mockUpstreamsConfig(mocks));
+    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    // WHEN the stream is read
+    const deltas: string[] = [];
+    const read = (async () => {
+      for await (const event of client.responses.stream({ model: 'gpt-4.1', input: 'hello' })) if (event.type === 'response.output_text.delta') deltas.push(event.delta);
+    })();
+    // THEN the text that came is kept and the SDK raises the proxy's error event, never a clean end
+    await expect(read).rejects.toThrow(/upstream_stream_broken|broke after output started/);
+    expect(deltas).toEqual(['Hello']);
+  });
+
   it('tries the next upstream when one answers 404 on /responses, without counting it against that upstream', async () => {
     // GIVEN a primary that serves only Chat Completions (404 on /responses) and a full backup
     mocks = [
