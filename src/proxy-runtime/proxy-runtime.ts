@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { MIN_NODE_VERSION_TEXT } from '../contract';
 import { bundledRuntimePod, runtimeConfigMapProps } from './private/bundled-runtime';
 import { checkPinned } from '../private/pinned-image';
-import { checkPinned } from '../private/pinned-image';
 import { checkNodeVersion } from './private/node-version';
 
 /** What a runtime adds to the proxy's pod besides the container image. @internal */
