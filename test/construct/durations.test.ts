@@ -7,7 +7,7 @@ import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { find, Manifest, synthProxy } from './helpers';
-import { Autoscaling, ScalingPolicyType } from '../../src';
+import { Autoscaling, ScalingPolicySelect, ScalingPolicyType } from '../../src';
 import { CONFIG_FILE, parseProxyConfig } from '../../src/contract';
 
 /** The rendered config.yaml after the runtime schema's defaults. */
@@ -108,5 +108,43 @@ describe('ScalingBehavior ranges', () => {
     const { manifests } = synthProxy({ autoscaling });
     expect(find(manifests, 'HorizontalPodAutoscaler').spec.behavior.scaleDown)
       .toEqual({ stabilizationWindowSeconds: 3600, policies: [{ type: 'Pods', value: 2, periodSeconds: 1800 }] });
+  });
+});
+
+describe('ScalingBehavior with several policies', () => {
+  it('renders every policy in order, and selectPolicy only when set', () => {
+    // GIVEN a scale-up that allows 4 pods or 100 % per 15 s, whichever is larger
+    const autoscaling = Autoscaling.horizontalPodAutoscaler({
+      scaleUp: {
+        selectPolicy: ScalingPolicySelect.MAX,
+        policies: [
+          { type: ScalingPolicyType.PODS, value: 4, period: Duration.seconds(15) },
+          { type: ScalingPolicyType.PERCENT, value: 100, period: Duration.seconds(15) },
+        ],
+      },
+    });
+    // WHEN synthesized
+    const { manifests } = synthProxy({ autoscaling });
+    // THEN both policies are there, the window defaults to 0s, and scale-down keeps the playbook's rule
+    const behavior = find(manifests, 'HorizontalPodAutoscaler').spec.behavior;
+    expect(behavior.scaleUp).toEqual({
+      selectPolicy: 'Max',
+      stabilizationWindowSeconds: 0,
+      policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+    });
+    expect(behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] });
+  });
+
+  it('names the policy at fault, and refuses an empty list', () => {
+    const two = (value: number) => ({
+      policies: [
+        { type: ScalingPolicyType.PODS, value: 4, period: Duration.seconds(15) },
+        { type: ScalingPolicyType.PERCENT, value, period: Duration.seconds(15) },
+      ],
+    });
+    expect(() => Autoscaling.horizontalPodAutoscaler({ scaleUp: two(0) }))
+      .toThrow('\'scaleUp.policies[1].value\' must be an integer >= 1 (received 0)');
+    expect(() => Autoscaling.kedaScaledObject({ scaleDown: { policies: [] } }))
+      .toThrow('\'scaleDown.policies\' must hold at least one policy (received [])');
   });
 });
