@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import { isCidr } from '../private/cidr';
 
 /**
  * Who may reach the proxy's API port (8080) through its NetworkPolicy.
@@ -30,7 +31,7 @@ export class NetworkPeer {
 
   /** An IPv4/IPv6 CIDR, e.g. an ingress controller's node range. */
   public static ipBlock(cidr: string): NetworkPeer {
-    if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) {
+    if (!isCidr(cidr)) {
       throw new Error(`'cidr' must be a CIDR such as 10.0.0.0/8 (received "${cidr}")`);
     }
     return new NetworkPeer({ ipBlock: { cidr } }, `cidr ${cidr}`);

@@ -107,6 +107,10 @@ describe('FailoverProxy refuses bad props at synth', () => {
 
   it('fails on an invalid CIDR peer', () => {
     expect(() => NetworkPeer.ipBlock('10.0.0.0')).toThrow('\'cidr\' must be a CIDR such as 10.0.0.0/8 (received "10.0.0.0")');
+    // the same CIDR rule as dnsIpBlocks: addresses and prefixes are checked, not only the characters
+    expect(() => NetworkPeer.ipBlock('10.0.0.300/8')).toThrow('\'cidr\' must be a CIDR such as 10.0.0.0/8 (received "10.0.0.300/8")');
+    expect(() => NetworkPeer.ipBlock('fd00::/129')).toThrow('\'cidr\' must be a CIDR such as 10.0.0.0/8 (received "fd00::/129")');
+    expect(NetworkPeer.ipBlock('fd00::/8').description).toBe('cidr fd00::/8');
   });
 
   it('fails on duplicate or invalid regions', () => {

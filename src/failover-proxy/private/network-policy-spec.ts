@@ -4,9 +4,9 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import * as kplus from 'cdk8s-plus-28';
 import { PORTS } from '../../contract';
+import { isCidr } from '../../private/cidr';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../../private/k8s-names';
 import { urlPort } from '../../private/url-port';
 import { Upstream } from '../../upstream/upstream';
@@ -47,19 +47,6 @@ function checkPortList(prop: string, ports: readonly number[] | undefined, empty
 /** Throws unless `ports` is undefined or a non-empty list of ports (1-65535). @internal */
 export function checkDnsPorts(ports: readonly number[] | undefined): void {
   checkPortList('dnsPorts', ports);
-}
-
-/** True for an IPv4 (`a.b.c.d/0-32`) or IPv6 (`addr/0-128`) CIDR. */
-function isCidr(cidr: string): boolean {
-  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
-  if (!match) {
-    return false;
-  }
-  const prefix = Number(match[2]);
-  if (isIPv4(match[1])) {
-    return prefix <= 32;
-  }
-  return isIPv6(match[1]) && prefix <= 128;
 }
 
 /** Throws unless every entry of `cidrs` (if given) is an IPv4 or IPv6 CIDR. @internal */
