@@ -58,6 +58,13 @@ export interface AnthropicUpstreamOptions extends UpstreamOptions {
    * @see https://docs.anthropic.com/en/api/versioning
    */
   readonly anthropicVersion?: string;
+  /**
+   * `max_tokens` sent with a chat request translated for this upstream when
+   * the request names neither `max_completion_tokens` nor `max_tokens`
+   * (Anthropic requires one).
+   * @default 4096
+   */
+  readonly defaultMaxTokens?: number;
 }
 
 /** Props of {@link Upstream.custom}: any endpoint, named by the caller. */
@@ -78,6 +85,13 @@ export interface UpstreamProps extends UpstreamBaseOptions {
    * @see https://docs.anthropic.com/en/api/versioning
    */
   readonly anthropicVersion?: string;
+  /**
+   * `UpstreamFormat.ANTHROPIC` only: `max_tokens` sent with a chat request
+   * translated for this upstream when the request names neither
+   * `max_completion_tokens` nor `max_tokens` (Anthropic requires one).
+   * @default 4096
+   */
+  readonly defaultMaxTokens?: number;
 }
 
 /** The playbook's three HolySheep AI regions. */
@@ -103,7 +117,7 @@ const HOLYSHEEP: Record<HolySheepRegion, { name: string; baseUrl: string }> = {
 export class Upstream {
   /** Any OpenAI-compatible endpoint. */
   public static custom(props: UpstreamProps): Upstream {
-    return new Upstream(props.name, props.baseUrl, props, props.format ?? UpstreamFormat.OPENAI, props.anthropicVersion);
+    return new Upstream(props.name, props.baseUrl, props, props.format ?? UpstreamFormat.OPENAI, props);
   }
 
   /**
@@ -113,7 +127,7 @@ export class Upstream {
    * OpenAI-compatible primary (map model names with `modelRewrites`).
    */
   public static anthropic(options: AnthropicUpstreamOptions = {}): Upstream {
-    return new Upstream(options.name ?? 'anthropic', 'https://api.anthropic.com/v1', options, UpstreamFormat.ANTHROPIC, options.anthropicVersion);
+    return new Upstream(options.name ?? 'anthropic', 'https://api.anthropic.com/v1', options, UpstreamFormat.ANTHROPIC, options);
   }
 
   /** A HolySheep AI region, as in the playbook. */
@@ -167,10 +181,14 @@ export class Upstream {
   public readonly format: UpstreamFormat;
   /** `anthropic-version` sent when the client sent none, if set (else the proxy's default). */
   public readonly anthropicVersion?: string;
+  /** `max_tokens` for a translated chat request that names none, if set (else the proxy's default, 4096). */
+  public readonly defaultMaxTokens?: number;
 
   private constructor(
-    name: string, baseUrl: string, options: UpstreamBaseOptions, format: UpstreamFormat = UpstreamFormat.OPENAI, anthropicVersion?: string,
+    name: string, baseUrl: string, options: UpstreamBaseOptions, format: UpstreamFormat = UpstreamFormat.OPENAI,
+    anthropic: { readonly anthropicVersion?: string; readonly defaultMaxTokens?: number } = {},
   ) {
+    const { anthropicVersion, defaultMaxTokens } = anthropic;
     if (!UPSTREAM_NAME.test(name)) {
       throw new Error(`upstream 'name' must be 1-63 characters of a-z, 0-9, "-" or "_", starting and ending with a letter or digit (received "${name}")`);
     }
@@ -205,7 +223,16 @@ export class Upstream {
         throw new Error(`upstream '${name}' 'anthropicVersion' must be a date such as 2023-06-01 (received "${anthropicVersion}")`);
       }
     }
+    if (defaultMaxTokens !== undefined) {
+      if (format !== UpstreamFormat.ANTHROPIC) {
+        throw new Error(`upstream '${name}' 'defaultMaxTokens' applies to format UpstreamFormat.ANTHROPIC only (received format ${format} and ${defaultMaxTokens})`);
+      }
+      if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1) {
+        throw new Error(`upstream '${name}' 'defaultMaxTokens' must be an integer >= 1 (received ${defaultMaxTokens})`);
+      }
+    }
     this.format = format;
     this.anthropicVersion = anthropicVersion;
+    this.defaultMaxTokens = defaultMaxTokens;
   }
 }

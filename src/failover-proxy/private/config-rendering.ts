@@ -60,6 +60,7 @@ export function renderProxyConfig(settings: ProxySettings, sharedState?: SharedS
       ...(Object.keys(upstream.modelRewrites).length > 0 ? { modelRewrites: upstream.modelRewrites } : {}),
       ...(upstream.format !== UpstreamFormat.OPENAI ? { format: upstream.format } : {}),
       ...(upstream.anthropicVersion !== undefined ? { anthropicVersion: upstream.anthropicVersion } : {}),
+      ...(upstream.defaultMaxTokens !== undefined ? { defaultMaxTokens: upstream.defaultMaxTokens } : {}),
     })),
     circuitBreaker: {
       failureThreshold: settings.failureThreshold,
