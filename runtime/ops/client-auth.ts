@@ -14,6 +14,15 @@ export type AuthResult =
  */
 export class ClientAuth {
   private digests: Buffer[] = [];
+  /**
+   * Keys presented and accepted before, with their fingerprint: a hit skips
+   * the SHA-256 and the comparisons (~6 µs, the costliest step of a request's
+   * auth in issue 12's profile). Only keys that matched are kept, so it holds
+   * at most one entry per configured key; a key that does not match always
+   * takes the full digest and timing-safe comparison. Emptied when the keys
+   * change.
+   */
+  private accepted = new Map<string, string>();
 
   constructor(keys: readonly string[]) {
     this.setKeys(keys);
@@ -22,6 +31,7 @@ export class ClientAuth {
   /** Replaces the accepted keys (config reload). */
   setKeys(keys: readonly string[]): void {
     this.digests = keys.map(digest);
+    this.accepted = new Map();
   }
 
   /** True when no key is configured: the proxy is open. */
@@ -36,13 +46,17 @@ export class ClientAuth {
     if (presented === undefined) {
       return { ok: false, message: 'missing API key: send "Authorization: Bearer <key>", an "x-api-key" or an "api-key" header' };
     }
+    const seen = this.accepted.get(presented);
+    if (seen !== undefined) return { ok: true, client: seen };
     const candidate = digest(presented);
     let match = false;
     for (const known of this.digests) {
       match = timingSafeEqual(candidate, known) || match;
     }
     if (!match) return { ok: false, message: `incorrect API key provided (received a key of ${presented.length} characters)` };
-    return { ok: true, client: fingerprintOf(candidate) };
+    const client = fingerprintOf(candidate);
+    this.accepted.set(presented, client);
+    return { ok: true, client };
   }
 }
 
