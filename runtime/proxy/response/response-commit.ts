@@ -58,6 +58,16 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
     status, upstream: upstream.name, waitedMs: 0, redactions: headerRedactions || undefined, unbuffered: value.unbuffered,
   };
   let body = value.body ?? Buffer.alloc(0);
+  if (value.rest && plan.translator) {
+    // an answer in another API's shape cannot be passed through: the client's SDK could not read it
+    value.controller.abort();
+    reportOutcome(upstream, permit, 'aborted', services.now());
+    const reason = value.unbuffered === 'buffer_budget' ? 'the proxy\'s response buffer budget is in use' : `it exceeds limits.maxResponseBytes (${x.config.limits.maxResponseBytes})`;
+    const message = `the answer of ${upstream.name} must be translated to this API but cannot be buffered: ${reason}`;
+    const refused = Buffer.from(JSON.stringify(route.format.errorBody(502, 'response_too_large_to_translate', message)));
+    headers['content-type'] = 'application/json';
+    return writeBody(x, 502, headers, refused, { ...sent, status: 502, errorCode: 'response_too_large_to_translate' });
+  }
   if (value.rest) {
     // over the buffer limit or the pod's buffer budget: pass the rest through unpriced (untranslated: too big to rewrite)
     res.writeHead(status, headers);
