@@ -31,9 +31,27 @@ export function createLogger(options: { level: string; secrets?: () => readonly 
     level: options.level,
     base: { service: 'ai-failover-proxy' },
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeByMillisecond(),
     formatters: { level: (label) => ({ level: label }) },
   }, stream);
+}
+
+/**
+ * pino's `isoTime` (`,"time":"<ISO 8601>"`), formatted once per millisecond:
+ * `toISOString` took ~4 µs of every log line (issue 12's profile) and lines of
+ * the same millisecond share the text.
+ */
+export function isoTimeByMillisecond(now: () => number = Date.now): () => string {
+  let at = Number.NaN;
+  let text = '';
+  return () => {
+    const ms = now();
+    if (ms !== at) {
+      at = ms;
+      text = `,"time":"${new Date(ms).toISOString()}"`;
+    }
+    return text;
+  };
 }
 
 /** The one method {@link withoutPathRedaction} gives. */

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { RequestFinishedEvent } from '../../../runtime/events';
-import { createLogger } from '../../../runtime/ops/logger';
+import { createLogger, isoTimeByMillisecond } from '../../../runtime/ops/logger';
 import { RequestLog } from '../../../runtime/ops/request-log';
 
 const SECRET = 'sk-upstream-secret-0001';
@@ -79,5 +79,17 @@ describe('the per-request log line', () => {
     await flushed();
     // THEN only the request finished at info was written
     expect(lines).toHaveLength(1);
+  });
+});
+
+describe('the time of a log line', () => {
+  it('is pino\'s ISO time, formatted once per millisecond', () => {
+    // GIVEN a clock at two instants, read three times
+    const instants = [Date.UTC(2026, 0, 2, 3, 4, 5, 6), Date.UTC(2026, 0, 2, 3, 4, 5, 6), Date.UTC(2026, 0, 2, 3, 4, 5, 7)];
+    const time = isoTimeByMillisecond(() => instants.shift() ?? 0);
+    // WHEN / THEN
+    expect(time()).toBe(',"time":"2026-01-02T03:04:05.006Z"');
+    expect(time()).toBe(',"time":"2026-01-02T03:04:05.006Z"');
+    expect(time()).toBe(',"time":"2026-01-02T03:04:05.007Z"');
   });
 });
