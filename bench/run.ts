@@ -21,8 +21,9 @@ import { timelineSvg } from './lib/svg-timeline';
 import { runMemory, type MemoryResult } from './memory';
 import { runOverhead, type OverheadResult } from './overhead';
 import type { ProfileResult } from './profile';
+import { runSharedStatePhase } from './shared-state';
 
-const PHASES = ['overhead', 'failover', 'memory'] as const;
+const PHASES = ['overhead', 'failover', 'memory', 'shared-state'] as const;
 type Phase = (typeof PHASES)[number];
 
 const RESULTS_DIR = join(PACKAGE_ROOT, 'bench', 'results');
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     memory = await runMemory();
     writeJson('memory', memory);
   }
+  if (phases.includes('shared-state')) writeJson('shared-state', await runSharedStatePhase());
 
   const durationSeconds = (performance.now() - started) / 1000;
   writeJson('machine', { ...machine, startedAt, durationSeconds: Math.round(durationSeconds), phases });

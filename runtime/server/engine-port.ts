@@ -4,6 +4,7 @@ import type { Disposable } from '../core';
 import type { ProxyEvents } from '../events';
 import type { Logger } from '../ops/logger';
 import type { ProxyRequestContext } from '../proxy/exchange';
+import type { ResponseAffinity } from '../proxy/formats/response-affinity';
 import type { UpstreamStatus } from '../proxy/proxy-engine';
 import type { BreakerSharing } from '../proxy/upstreams/upstream-runtime';
 
@@ -37,6 +38,8 @@ export interface EngineFactoryOptions {
   readonly logger?: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** Breakers shared across replicas (shared state on). */
   readonly breakerSharing?: BreakerSharing;
+  /** Which upstream created each Responses API id, fleet-wide (shared state on). */
+  readonly responseAffinity?: ResponseAffinity;
 }
 
 /** Builds the engine (default: `new ProxyEngine(options)`). */

@@ -96,7 +96,14 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     })
     : undefined;
   const events = combineEvents(metrics, usage, new RequestLog(logger));
-  const engine = options.createEngine({ config, env: options.env, events, logger, breakerSharing: sharedState?.breakers });
+  const engine = options.createEngine({
+    config,
+    env: options.env,
+    events,
+    logger,
+    breakerSharing: sharedState?.breakers,
+    responseAffinity: sharedState?.responseAffinity,
+  });
   metrics.attach(engine);
   const lifecycle: Lifecycle = { ready: false, draining: false };
   const app = createAppServer({
@@ -132,6 +139,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     auth.setKeys(next.auth.clientKeys);
     rateLimiter.setLimit(next.rateLimit.requestsPerMinute);
     warnSharedStateRestart(previous.sharedState, next.sharedState, logger);
+    sharedState?.configChanged(next);
     app.applyLimits(next);
     logger.level = next.logging.level;
     metrics.configReload('ok');

@@ -4,11 +4,13 @@ import { FleetBreakers } from './fleet-breakers';
 import { FleetUsage } from './fleet-usage';
 import { GlobalRateLimiter } from './global-rate-limiter';
 import { RedisLink, type SharedStateLog } from './redis-link';
+import { RedisResponseAffinity } from './redis-response-affinity';
 import { SharedStateMetrics } from './shared-state-metrics';
 import type { SharedStateSettings } from './shared-state-settings';
 import type { ProxyConfig } from '../../src/contract';
 import type { RateLimiter } from '../ops/rate-limiter';
 import { renderUsageReport, type UsageReport, type UsageTracker } from '../ops/usage-report';
+import { LocalResponseAffinity } from '../proxy/formats/response-affinity';
 
 /** Options of {@link SharedState}. */
 export interface SharedStateOptions {
@@ -41,6 +43,10 @@ export class SharedState {
   /** Undefined when `sharedState.shareBreakers` is false. */
   public readonly breakers: FleetBreakers | undefined;
   public readonly usage: FleetUsage;
+  /** Which upstream created each Responses API id, fleet-wide (this pod's LRU first). */
+  public readonly responseAffinity: RedisResponseAffinity;
+  /** This pod's part of {@link responseAffinity} (resized on reload). */
+  private readonly localAffinity: LocalResponseAffinity;
   /** This process in the fleet (lease ids, published news). */
   public readonly replicaId = randomUUID();
 
@@ -75,6 +81,13 @@ export class SharedState {
       : undefined;
     this.usage = new FleetUsage({ link: this.link, keyPrefix: settings.keyPrefix, since: options.usage.startedAt });
     options.usage.forwardCounters((counters) => this.usage.add(counters));
+    this.localAffinity = new LocalResponseAffinity(config().limits.responseAffinityEntries);
+    this.responseAffinity = new RedisResponseAffinity({ link: this.link, keyPrefix: settings.keyPrefix, local: this.localAffinity });
+  }
+
+  /** Follows a reloaded config (the pod-local affinity's size). */
+  configChanged(next: ProxyConfig): void {
+    this.localAffinity.resize(next.limits.responseAffinityEntries);
   }
 
   /** Connects (waiting at most 2 s; a failure is logged once and the proxy runs on pod-local state meanwhile). */
