@@ -59,7 +59,8 @@ function readOpenAIChunk(shape: 'chat' | 'completions', event: SseEvent, json: u
   if (event.data.trim() === '[DONE]') return { role: 'end', terminal: true };
   const chunk = obj(json);
   if (!chunk) return { role: 'lifecycle' };
-  if (chunk.error !== undefined || event.event === 'error') return { role: 'error', errorMessage: messageOf(chunk) };
+  // `"error": null` (some compatible servers send it on every chunk) is no error
+  if ((chunk.error !== undefined && chunk.error !== null) || event.event === 'error') return { role: 'error', errorMessage: messageOf(chunk) };
   const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
   const usage = chunk.usage ?? undefined;
   if (choices.length === 0) return { role: 'lifecycle', usage, usageOnly: usage !== undefined };
@@ -92,7 +93,7 @@ const RESPONSES_LIFECYCLE = new Set([
 function readResponsesEvent(event: SseEvent, json: unknown): EventReading {
   const data = obj(json);
   const type = typeof data?.type === 'string' ? data.type : event.event ?? '';
-  if (type === 'error' || data?.error !== undefined && type === '') return { role: 'error', errorMessage: messageOf(data) };
+  if (type === 'error' || (type === '' && data?.error !== undefined && data.error !== null)) return { role: 'error', errorMessage: messageOf(data) };
   if (type === 'response.failed') {
     return { role: 'error', errorMessage: messageOf(obj(data?.response)?.error) ?? 'response.failed', usage: obj(data?.response)?.usage ?? undefined };
   }

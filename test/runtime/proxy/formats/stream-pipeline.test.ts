@@ -50,6 +50,11 @@ describe('StreamPipeline reads what the relay needs from each format', () => {
     // THEN the pipeline reports it
     expect(p.upstreamError).toBe('overloaded');
     expect(p.contentSeen).toBe(false);
+    // AND a chunk carrying `"error": null` is no error
+    const nullError = pipeline('chat');
+    nullError.push(sse(undefined, { error: null, choices: [{ index: 0, delta: { content: 'Hi' } }] }));
+    expect(nullError.upstreamError).toBeUndefined();
+    expect(nullError.contentSeen).toBe(true);
   });
 
   it('responses: lifecycle events are held, a text delta is content, response.completed ends with usage and the id is read', () => {
