@@ -13,10 +13,12 @@ import {
   CIRCUIT_BREAKER_DEFAULTS,
   CLIENT_KEY_MIN_LENGTH,
   LIFECYCLE_DEFAULTS,
+  MAX_BUFFERED_RESPONSE_BYTES_DEFAULT,
   RATE_LIMIT_DEFAULTS,
   RETRIES_DEFAULTS,
   SHARED_STATE_DEFAULTS,
   TIMEOUTS_DEFAULTS,
+  UPSTREAM_MAX_CONNECTIONS,
 } from './defaults';
 
 /** Prices in USD per 1M tokens. */
@@ -50,12 +52,17 @@ export function isHttpUrl(value: string, allowCredentials: boolean): boolean {
   }
 }
 
-/** True for an IPv4 or IPv6 address, optionally with a `/prefix` in range for its family. */
-export function isCidr(value: string): boolean {
-  const [address = '', prefix, ...rest] = value.trim().split('/');
+/**
+ * True for an IPv4 or IPv6 address with a `/prefix` in range for its family
+ * (`10.0.0.0/8`, `fd00::/8`), or a bare address (a single host) unless
+ * `prefixRequired` (a Kubernetes `ipBlock.cidr` needs the prefix). The one
+ * CIDR rule of the config schema and the construct.
+ */
+export function isCidr(value: string, prefixRequired = false): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
   const family = isIP(address);
   if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
+  if (prefix === undefined) return !prefixRequired;
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
@@ -76,7 +83,7 @@ export const upstreamSchema = z.strictObject({
   models: z.array(z.string().min(1)).default([]).describe('Models this upstream serves; empty means every model.'),
   modelRewrites: z.record(z.string().min(1), z.string().min(1).describe('The model name this upstream is sent.')).default({}).describe('Model name rewrites (client\'s name → this upstream\'s name).'),
   includeUsage: z.boolean().default(true).describe('Ask for `stream_options.include_usage` on streams so they can be priced.'),
-  maxConnections: z.number().int().min(1).max(4096).default(128).describe('Connections the proxy keeps open to this upstream at most (the undici pool\'s cap, as fastify-reply-from\'s `connections`); requests beyond it wait for a free one.'),
+  maxConnections: z.number().int().min(1).max(UPSTREAM_MAX_CONNECTIONS.max).default(UPSTREAM_MAX_CONNECTIONS.default).describe('Connections the proxy keeps open to this upstream at most (the undici pool\'s cap, as fastify-reply-from\'s `connections`); requests beyond it wait for a free one.'),
   format: z.enum(['openai', 'anthropic']).default('openai').describe('API the upstream speaks: `openai` (Chat Completions, Responses, Completions, Embeddings) or `anthropic` (Messages: `POST {baseUrl}/messages`, key as `x-api-key`).'),
   anthropicVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2023-06-01').default('2023-06-01').describe('`anthropic` upstreams: the `anthropic-version` sent when the client sent none.'),
   defaultMaxTokens: z.number().int().min(1).default(ANTHROPIC_MAX_TOKENS_DEFAULT).describe('`anthropic` upstreams: the `max_tokens` a translated chat request gets when it names neither `max_completion_tokens` nor `max_tokens` (Anthropic requires one).'),
@@ -128,7 +135,7 @@ export const limitsSchema = z.strictObject({
   maxConcurrentRequests: z.number().int().min(1).default(2048).describe('Requests in flight at once per pod before fast 503s.'),
   headersTimeoutSeconds: z.number().positive().default(30).describe('Slow-client guard: time to receive request headers, in seconds.'),
   requestBodyTimeoutSeconds: z.number().positive().default(60).describe('Slow-client guard: time to receive the whole request, in seconds.'),
-  maxBufferedResponseBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Upstream response bytes buffered at once across all requests of the pod (a quarter of the default 1 GiB memory limit); a response that does not fit is streamed through unpriced and logged.'),
+  maxBufferedResponseBytes: z.number().int().min(1024 * 1024).default(MAX_BUFFERED_RESPONSE_BYTES_DEFAULT).describe('Upstream response bytes buffered at once across all requests of the pod (a quarter of the default 1 GiB memory limit); a response that does not fit is streamed through unpriced and logged.'),
   maxJsonDepth: z.number().int().min(2).max(1000).default(64).describe('Deepest nesting of objects and arrays accepted in a request body; deeper bodies get 400 `json_too_deep`.'),
 });
 
@@ -145,7 +152,7 @@ export const serverSchema = z.strictObject({
   host: z.string().regex(/^[A-Za-z0-9.:%-]{1,253}$/, 'must be an IP address or host name').default('0.0.0.0').describe('Bind address of both ports (HOST); `0.0.0.0` in a pod, `127.0.0.1` for local tests.'),
   port: z.number().int().min(0).max(65535).default(PORTS.http).describe('OpenAI-compatible API and health probes (PORT).'),
   metricsPort: z.number().int().min(0).max(65535).default(PORTS.metrics).describe('Prometheus /metrics (METRICS_PORT).'),
-  trustedProxyCidrs: z.array(z.string().refine(isCidr, { message: 'must be an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8' }))
+  trustedProxyCidrs: z.array(z.string().trim().refine((value) => isCidr(value), { message: 'must be an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8' }))
     .default([])
     .describe('Peers (load balancers, ingress controllers) whose `X-Forwarded-For`, `X-Real-IP`, `Forwarded` and `Via` are kept and whose `X-Forwarded-For` names the client (rate limit, logs); empty: every client is its socket address.'),
 });

@@ -57,6 +57,17 @@ export const SHARED_STATE_DEFAULTS = {
   shareBreakers: true,
 } as const;
 
+/**
+ * Upstream response bytes buffered at once across the requests of one pod
+ * (config.yaml `limits.maxBufferedResponseBytes`): a quarter of the default
+ * 1 GiB memory limit. FailoverProxy derives a smaller one from a lower
+ * `memoryLimitMebibytes`.
+ */
+export const MAX_BUFFERED_RESPONSE_BYTES_DEFAULT = 256 * 1024 * 1024;
+
+/** Connections kept open to one upstream at most, per pod (config.yaml `upstreams[].maxConnections`, fastify-reply-from's 128). */
+export const UPSTREAM_MAX_CONNECTIONS = { default: 128, max: 4096 } as const;
+
 /** Shortest client key the runtime accepts (config.yaml `auth.clientKeys`, env `PROXY_API_KEYS`). */
 export const CLIENT_KEY_MIN_LENGTH = 8;
 

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { isCidr } from '../private/cidr';
+import { checkCidrs } from '../private/cidr';
 
 /**
  * Who may reach the proxy's API port (8080) through its NetworkPolicy.
@@ -31,9 +31,7 @@ export class NetworkPeer {
 
   /** An IPv4/IPv6 CIDR, e.g. an ingress controller's node range. */
   public static ipBlock(cidr: string): NetworkPeer {
-    if (!isCidr(cidr)) {
-      throw new Error(`'cidr' must be a CIDR such as 10.0.0.0/8 (received "${cidr}")`);
-    }
+    checkCidrs('cidr', [cidr], 'must be a CIDR such as 10.0.0.0/8');
     return new NetworkPeer({ ipBlock: { cidr } }, `cidr ${cidr}`);
   }
 

@@ -1,15 +1,20 @@
-/** Internal: the one CIDR rule of the NetworkPolicy props (`dnsIpBlocks`, `NetworkPeer.ipBlock`). */
-import { isIPv4, isIPv6 } from 'node:net';
+/**
+ * Internal: the CIDR checks of the props (`dnsIpBlocks`, `NetworkPeer.ipBlock`,
+ * `trustedProxyCidrs`), on the one CIDR rule of the config schema
+ * (src/contract `isCidr`), so that the construct accepts what the runtime does.
+ */
+import { isCidr } from '../contract';
 
-/** True for an IPv4 (`a.b.c.d/0-32`) or IPv6 (`addr/0-128`) CIDR. @internal */
-export function isCidr(cidr: string): boolean {
-  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
-  if (!match) {
-    return false;
+/**
+ * Throws naming `prop` and the entry unless every entry of `values` (if given)
+ * is an IPv4 or IPv6 CIDR; a bare address (one host) passes too when
+ * `bareAddress` is set (config.yaml fields; a Kubernetes `ipBlock` needs the
+ * prefix). `rule` is the message's rule, e.g. `must hold CIDRs such as 10.0.0.0/8`. @internal
+ */
+export function checkCidrs(prop: string, values: readonly string[] | undefined, rule: string, bareAddress = false): void {
+  for (const value of values ?? []) {
+    if (typeof value !== 'string' || !isCidr(value, !bareAddress)) {
+      throw new Error(`'${prop}' ${rule} (received ${JSON.stringify(value)})`);
+    }
   }
-  const prefix = Number(match[2]);
-  if (isIPv4(match[1])) {
-    return prefix <= 32;
-  }
-  return isIPv6(match[1]) && prefix <= 128;
 }

@@ -6,7 +6,7 @@
  */
 import * as kplus from 'cdk8s-plus-28';
 import { PORTS } from '../../contract';
-import { isCidr } from '../../private/cidr';
+import { checkCidrs } from '../../private/cidr';
 import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../../private/k8s-names';
 import { urlPort } from '../../private/url-port';
 import { Upstream } from '../../upstream/upstream';
@@ -51,11 +51,7 @@ export function checkDnsPorts(ports: readonly number[] | undefined): void {
 
 /** Throws unless every entry of `cidrs` (if given) is an IPv4 or IPv6 CIDR. @internal */
 export function checkDnsIpBlocks(cidrs: readonly string[] | undefined): void {
-  for (const cidr of cidrs ?? []) {
-    if (typeof cidr !== 'string' || !isCidr(cidr)) {
-      throw new Error(`'dnsIpBlocks' must hold CIDRs such as 169.254.20.10/32 (received ${JSON.stringify(cidr)})`);
-    }
-  }
+  checkCidrs('dnsIpBlocks', cidrs, 'must hold CIDRs such as 169.254.20.10/32');
 }
 
 /** Throws unless `ports` is undefined or a non-empty list of TCP ports (1-65535). @internal */
