@@ -1,5 +1,5 @@
 /**
- * `tsx bench/profile.ts [--before] [--source <dir>]`: where the proxy's CPU
+ * `tsx bench/profile.ts [--before] [--source <dir>] [--kind plain|streamed]`: where the proxy's CPU
  * goes under load. Bundles `<dir>/runtime/main.ts` unminified into a temp
  * dir, runs it with `node --cpu-prof` (production config, in front of one
  * mock process) under wrk, non-streamed then streamed, and writes the top
@@ -27,6 +27,8 @@ export interface ProfileSettings {
   readonly durationMs: number;
   readonly warmupMs: number;
   readonly top: number;
+  /** Request kinds profiled, one after the other. */
+  readonly kinds: ReadonlyArray<'plain' | 'streamed'>;
 }
 
 /** What bench/results/profile.json holds. */
@@ -40,7 +42,7 @@ export interface ProfileResult {
   readonly summary: ProfileSummary;
 }
 
-export const PROFILE_DEFAULTS: ProfileSettings = { connections: 50, durationMs: 8000, warmupMs: 2000, top: 25 };
+export const PROFILE_DEFAULTS: ProfileSettings = { connections: 50, durationMs: 8000, warmupMs: 2000, top: 25, kinds: ['plain', 'streamed'] };
 
 /** Bundles `sourceRoot/runtime/main.ts` like scripts/bundle-runtime.mjs, minus minification. */
 export async function unminifiedBundle(sourceRoot: string, outDir: string): Promise<string> {
@@ -78,7 +80,8 @@ export async function runProfile(
       let requests = 0;
       let cpuMs = 0;
       try {
-        for (const stream of [false, true]) {
+        for (const kind of settings.kinds) {
+          const stream = kind === 'streamed';
           const target = { origin: proxy.url, path: PATHS.chatCompletions, body: chatBody(stream, true), stream };
           await closedLoop(target, { concurrency: 8, durationMs: settings.warmupMs, maxRequests: 100_000 });
           const before = cpuTimeMs(proxy.pid);
@@ -107,7 +110,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const before = argv.includes('--before');
   const at = argv.indexOf('--source');
   const source = at >= 0 ? resolve(argv[at + 1] ?? '') : PACKAGE_ROOT;
-  const result = await runProfile(source);
+  const kindAt = argv.indexOf('--kind');
+  const kind = kindAt >= 0 ? argv[kindAt + 1] : undefined;
+  if (kind !== undefined && kind !== 'plain' && kind !== 'streamed') throw new Error(`--kind must be plain or streamed (received ${JSON.stringify(kind)})`);
+  const result = await runProfile(source, kind ? { ...PROFILE_DEFAULTS, kinds: [kind] } : PROFILE_DEFAULTS);
   const outDir = join(PACKAGE_ROOT, 'bench', 'results');
   const outFile = join(outDir, before ? 'profile-before.json' : 'profile.json');
   mkdirSync(outDir, { recursive: true });

@@ -21,7 +21,7 @@ import { timelineSvg } from './lib/svg-timeline';
 import { runMemory, type MemoryResult } from './memory';
 import { runOverhead, type OverheadResult } from './overhead';
 import type { ProfileResult } from './profile';
-import { runSharedStatePhase } from './shared-state';
+import { runSharedStatePhase, type SharedStateBenchResult } from './shared-state';
 
 const PHASES = ['overhead', 'failover', 'memory', 'shared-state'] as const;
 type Phase = (typeof PHASES)[number];
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       profile: readJson<ProfileResult>('profile'),
       profileBefore: readJson<ProfileResult>('profile-before'),
       findings: existsSync(FINDINGS) ? readFileSync(FINDINGS, 'utf8') : undefined,
+      sharedState: readJson<SharedStateBenchResult>('shared-state'),
     }));
     console.log(`\nwrote BENCHMARKS.md and bench/results/ in ${durationSeconds.toFixed(0)} s${command === 'npm run bench' ? '' : ` (phases run now: ${phases.join(', ')})`}`);
   } else {

@@ -8,6 +8,7 @@ import type { MachineInfo } from './machine';
 import type { MemoryResult } from '../memory';
 import type { OverheadResult } from '../overhead';
 import type { ProfileResult } from '../profile';
+import type { SharedStateBenchResult } from '../shared-state';
 import type { TimeRow } from './cpu-profile';
 import { beforeAfterRows, fmt, goalRows, table, targetHeader, targetRows } from './report-overhead';
 import { TARGETS } from './targets';
@@ -29,6 +30,8 @@ export interface BenchReport {
   readonly profileBefore?: ProfileResult;
   /** Hand-written findings of the profile (bench/profile-findings.md), included as they are. */
   readonly findings?: string;
+  /** The shared-state phase (Redis on vs off), when it ran. */
+  readonly sharedState?: SharedStateBenchResult;
 }
 
 function profileTable(after: readonly TimeRow[] | undefined, before: readonly TimeRow[] | undefined, top: number, label: string): string {
@@ -95,7 +98,7 @@ export function renderReport(r: BenchReport): string {
     const p = r.profile ?? before!;
     out.push('## Where the proxy\'s CPU goes');
     out.push('');
-    out.push(`\`tsx bench/profile.ts\`: the proxy built unminified and run with \`node --cpu-prof\` under wrk (${p.settings.connections} connections, ${fmt(p.settings.durationMs / 1000, 0)} s non-streamed then ${fmt(p.settings.durationMs / 1000, 0)} s streamed), production config. ${p.requests} requests, ${fmt(p.cpuUsPerRequest, 0)} µs of CPU per request under the profiler${r.profile && before ? ` (before: ${fmt(before.cpuUsPerRequest, 0)} µs)` : ''}. Shares are of the process's busy (non-idle) time; "(native)" is mostly the socket writes (\`writev\`) and the kernel's loopback work they carry.`);
+    out.push(`\`tsx bench/profile.ts\`: the proxy built unminified and run with \`node --cpu-prof\` under wrk (${p.settings.connections} connections, ${fmt(p.settings.durationMs / 1000, 0)} s each of ${(p.settings.kinds ?? ['plain', 'streamed']).join(' then ')}), production config. ${p.requests} requests, ${fmt(p.cpuUsPerRequest, 0)} µs of CPU per request under the profiler${r.profile && before ? ` (before: ${fmt(before.cpuUsPerRequest, 0)} µs)` : ''}. Shares are of the process's busy (non-idle) time; "(native)" is mostly the socket writes (\`writev\`) and the kernel's loopback work they carry.`);
     out.push('');
     out.push(profileTable(r.profile?.summary.selfByFunction, before?.summary.selfByFunction, 20, 'self time by function'));
     out.push('');
@@ -139,6 +142,20 @@ export function renderReport(r: BenchReport): string {
     t.name, fmt(t.idleRssMiB, 1), fmt(t.loadedRssMiB, 1), `${fmt(t.rssRatio)}×`, fmt(t.perStreamKiB, 1), `${t.streamsWithHeaders} / ${t.openStreamsSeen ?? 'n/a'}`,
   ])));
   out.push('');
+  const s = r.sharedState;
+  if (s) {
+    out.push('## Shared state');
+    out.push('');
+    out.push(`The same proxy with and without \`REDIS_URL\` (${s.redis}) at a fixed ${s.settings.ratePerSecond} req/s, ${s.settings.rounds} interleaved rounds of ${fmt(s.settings.runMs / 1000, 0)} s each (\`bench/shared-state.ts\`). Goal: at most +${fmt(s.goalAddedP50Ms, 1)} ms at p50.`);
+    out.push('');
+    out.push(table(['shared state', 'requests', 'errors', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)'], [
+      ['off', String(s.off.count), String(s.off.errors), fmt(s.off.p50), fmt(s.off.p90), fmt(s.off.p99)],
+      ['on (Redis)', String(s.on.count), String(s.on.errors), fmt(s.on.p50), fmt(s.on.p90), fmt(s.on.p99)],
+    ]));
+    out.push('');
+    out.push(`Added by Redis: ${fmt(s.addedP50Ms)} ms at p50 (${s.addedP50Ms <= s.goalAddedP50Ms ? 'within' : '**over**'} the goal), ${fmt(s.addedP99Ms)} ms at p99.`);
+    out.push('');
+  }
   out.push('## Reproduce');
   out.push('');
   out.push('```sh');
@@ -146,7 +163,7 @@ export function renderReport(r: BenchReport): string {
   out.push('npx tsx bench/profile.ts   # the CPU profile');
   out.push('```');
   out.push('');
-  out.push('`npm run bench` bundles the runtime, runs the three phases (each bounded by a fixed duration and a request cap; a few minutes in all), writes `bench/results/*.json` and `bench/results/failover-timeline.svg`, and rewrites this file; nginx is measured when installed (on PATH or /usr/sbin), wrk is used when installed (else an undici closed loop). `BENCH_BEFORE_BUNDLE=<file> BENCH_BEFORE_LABEL=<text>` measures an earlier build of the proxy beside the current one (the before/after table); `tsx bench/profile.ts --before --source <dir>` profiles the runtime of an earlier source tree (e.g. a \`git archive\` export). Benchmarks never run in `npm test`.');
+  out.push('`npm run bench` bundles the runtime, runs the phases (each bounded by a fixed duration and a request cap; a few minutes in all), writes `bench/results/*.json` and `bench/results/failover-timeline.svg`, and rewrites this file; nginx is measured when installed (on PATH or /usr/sbin), wrk is used when installed (else an undici closed loop). `BENCH_BEFORE_BUNDLE=<file> BENCH_BEFORE_LABEL=<text>` measures an earlier build of the proxy beside the current one (the before/after table); `tsx bench/profile.ts --before --source <dir>` profiles the runtime of an earlier source tree (e.g. a \`git archive\` export). Benchmarks never run in `npm test`.');
   out.push('');
   return out.join('\n');
 }

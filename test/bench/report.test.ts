@@ -108,6 +108,29 @@ describe('renderReport', () => {
   });
 });
 
+describe('renderReport with the shared-state phase', () => {
+  it('shows Redis on against off and says whether the added p50 is within the goal', () => {
+    // GIVEN Redis adding 0.2 ms at p50
+    const lat = (p50: number) => ({ count: 6000, errors: 0, p50, p90: p50 * 2, p99: p50 * 4, max: p50 * 5, mean: p50 });
+    const sharedState = {
+      settings: { ratePerSecond: 500, runMs: 4000, rounds: 3, warmupMs: 1000 },
+      redis: 'redis-server 7.0.15 on 127.0.0.1 (no persistence)',
+      off: lat(0.5),
+      on: lat(0.7),
+      addedP50Ms: 0.2,
+      addedP99Ms: 0.8,
+      p50Ratio: 1.4,
+      goalAddedP50Ms: 0.3,
+    };
+    // WHEN
+    const md = renderReport({ ...report, sharedState });
+    // THEN
+    expect(md).toContain('| on (Redis) | 6000 | 0 | 0.70 | 1.40 | 2.80 |');
+    expect(md).toContain('Added by Redis: 0.20 ms at p50 (within the goal)');
+    expect(renderReport(report)).not.toContain('## Shared state');
+  });
+});
+
 describe('fmt and table', () => {
   it('prints n/a for missing numbers (NaN becomes null in JSON)', () => {
     expect(fmt(Number.NaN)).toBe('n/a');
