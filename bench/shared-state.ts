@@ -133,6 +133,11 @@ function roundSummary(summary: LatencySummary): LatencySummary {
   return { count: summary.count, p50: r3(summary.p50), p90: r3(summary.p90), p99: r3(summary.p99), max: r3(summary.max), mean: r3(summary.mean) };
 }
 
+/** `+0.201` / `-1.500`. */
+function signed(ms: number): string {
+  return `${ms >= 0 ? '+' : ''}${ms.toFixed(3)}`;
+}
+
 /** Text lines of the phase's result. */
 export function sharedStateLines(result: SharedStateBenchResult): string[] {
   const row = (name: string, s: SharedStateBenchResult['off']) =>
@@ -142,7 +147,7 @@ export function sharedStateLines(result: SharedStateBenchResult): string[] {
     `${result.settings.ratePerSecond} req/s, ${result.settings.rounds} interleaved rounds of ${result.settings.runMs / 1000} s, ${result.redis}`,
     row('shared state off', result.off),
     row('shared state on', result.on),
-    `added by Redis: p50 +${result.addedP50Ms.toFixed(3)} ms (ratio ${result.p50Ratio.toFixed(3)}×), p99 +${result.addedP99Ms.toFixed(3)} ms; goal p50 ≤ +${result.goalAddedP50Ms} ms: ${verdict}`,
+    `added by Redis: p50 ${signed(result.addedP50Ms)} ms (ratio ${result.p50Ratio.toFixed(3)}×), p99 ${signed(result.addedP99Ms)} ms; goal p50 ≤ +${result.goalAddedP50Ms} ms: ${verdict}`,
   ];
 }
 
