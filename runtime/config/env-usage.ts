@@ -37,6 +37,7 @@ const HELP: Partial<Record<keyof typeof ENV, VariableHelp>> = {
   httpsProxy: { fallback: '-', meaning: 'corporate egress proxy for the upstreams' },
   noProxy: { fallback: '-', meaning: 'hosts reached without HTTPS_PROXY' },
   caBundlePath: { fallback: '-', meaning: 'extra CA certificates (PEM) for the upstreams' },
+  kubernetesServiceHost: { fallback: '-', meaning: 'set by Kubernetes in a pod; outside one a Ctrl-C drains without SHUTDOWN_DELAY' },
   redisUrl: { fallback: '-', meaning: 'redis:// or rediss:// URL: rate limit, breakers and usage shared by the replicas (config sharedState)' },
   redisPassword: { fallback: '-', meaning: 'Redis password (overrides one in REDIS_URL; never logged)' },
   deploymentName: { fallback: '-', meaning: 'the Deployment of this pod: default shared-state key prefix ai-failover:<name>:' },
