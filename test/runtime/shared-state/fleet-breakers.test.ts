@@ -107,4 +107,18 @@ describe('replicas share one view of each upstream\'s health through Redis', () 
     // AND once both probes succeeded the whole fleet is closed
     await eventually(() => expect([a, b, c].map((r) => stateOf(r, 'primary'))).toEqual(['closed', 'closed', 'closed']), 1000);
   });
+
+  it('tells the fleet, once Redis is back, about an open a replica made during the outage', async () => {
+    // GIVEN two replicas and Redis gone
+    const [a, b] = await start({ recoveryTimeoutSeconds: 30, maxRecoveryTimeoutSeconds: 30 }, 2);
+    await redis.kill();
+    await eventually(() => expect([a, b].every((r) => !r.running.sharedState!.link.up)).toBe(true));
+    // WHEN replica A opens the primary on its own meanwhile (B cannot hear it)
+    primary.setMode({ kind: 'status', status: 500 });
+    expect((await chat(a)).status).toBe(200);
+    expect([stateOf(a, 'primary'), stateOf(b, 'primary')]).toEqual(['open', 'closed']);
+    // THEN once Redis is back, B holds the primary open too
+    await redis.restart();
+    await eventually(() => expect(stateOf(b, 'primary')).toBe('open'), 5000);
+  });
 });
