@@ -14,7 +14,8 @@ interface VariableHelp {
   readonly meaning: string;
 }
 
-const HELP: Partial<Record<keyof typeof ENV, VariableHelp>> = {
+/** Every variable of the contract's ENV: a new one must say here what it does. */
+const HELP: Readonly<Record<keyof typeof ENV, VariableHelp>> = {
   apiKey: { fallback: '-', meaning: 'API key sent to the env upstreams' },
   primaryRegion: { fallback: '-', meaning: 'base URL of the primary region incl. /v1 (upstream "primary"; replaces the file\'s upstreams)' },
   backupRegions: { fallback: '-', meaning: 'comma-separated base URLs of the backups, in priority order (backup_1, backup_2, ...)' },
@@ -46,8 +47,7 @@ const HELP: Partial<Record<keyof typeof ENV, VariableHelp>> = {
 /** The `--help` text. */
 export function proxyUsage(): string {
   const rows = (Object.keys(ENV) as Array<keyof typeof ENV>).map((key) => {
-    const help = HELP[key];
-    return { name: ENV[key], fallback: help?.fallback ?? '-', meaning: help?.meaning ?? 'see the README' };
+    return { name: ENV[key], fallback: HELP[key].fallback, meaning: HELP[key].meaning };
   });
   const width = Math.max(...rows.map((r) => r.name.length));
   const fallbackWidth = Math.max(...rows.map((r) => r.fallback.length));
