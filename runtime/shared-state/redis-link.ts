@@ -164,8 +164,10 @@ export class RedisLink {
     subscriber.on('message', (received: string, message: string) => {
       if (received === channel) onMessage(message);
     });
-    subscriber.on('ready', onReady);
-    subscriber.subscribe(channel).catch(() => undefined);
+    // (re)subscribe on every ready: a subscription asked for while Redis was away would be dropped
+    subscriber.on('ready', () => {
+      subscriber.subscribe(channel).then(onReady, () => undefined);
+    });
     subscriber.connect().catch(() => undefined);
   }
 

@@ -28,16 +28,18 @@ describe('replicas share one view of each upstream\'s health through Redis', () 
     await redis.stop();
   });
 
-  /** Three replicas with a breaker that opens on the first failure. */
+  /** The replicas' config: a breaker that opens on the first failure, keys under this test's prefix. */
+  const fleetConfig = (circuitBreaker: ProxyConfigInput['circuitBreaker']): ProxyConfigInput => ({
+    upstreams: twoUpstreams(primary, backup),
+    circuitBreaker: { failureThreshold: 1, ...circuitBreaker },
+    retries: { maxRetries: 2, baseDelayMs: 0, maxDelayMs: 0 },
+    rateLimit: { requestsPerMinute: 0 },
+    sharedState: { keyPrefix: `breakers-${prefix}`, commandTimeoutMs: 1000 },
+  });
+  /** Three replicas (a new key prefix per test). */
   const start = async (circuitBreaker: ProxyConfigInput['circuitBreaker'], count = 3): Promise<TestProxy[]> => {
     prefix += 1;
-    fleet = await startFleet(count, {
-      upstreams: twoUpstreams(primary, backup),
-      circuitBreaker: { failureThreshold: 1, ...circuitBreaker },
-      retries: { maxRetries: 2, baseDelayMs: 0, maxDelayMs: 0 },
-      rateLimit: { requestsPerMinute: 0 },
-      sharedState: { keyPrefix: `breakers-${prefix}`, commandTimeoutMs: 1000 },
-    }, redis.url);
+    fleet = await startFleet(count, fleetConfig(circuitBreaker), redis.url);
     return fleet;
   };
 
@@ -120,5 +122,20 @@ describe('replicas share one view of each upstream\'s health through Redis', () 
     // THEN once Redis is back, B holds the primary open too
     await redis.restart();
     await eventually(() => expect(stateOf(b, 'primary')).toBe('open'), 5000);
+  });
+
+  it('hears the fleet\'s opens on a replica that started while Redis was away', async () => {
+    // GIVEN Redis away while replica B starts, then back, and replica A on it
+    await redis.kill();
+    const [b] = await start({ recoveryTimeoutSeconds: 30, maxRecoveryTimeoutSeconds: 30 }, 1);
+    await redis.restart();
+    await eventually(() => expect(b.running.sharedState!.link.up).toBe(true), 5000);
+    const [a] = await startFleet(1, fleetConfig({ recoveryTimeoutSeconds: 30, maxRecoveryTimeoutSeconds: 30 }), redis.url);
+    fleet.push(a);
+    // WHEN A opens the primary
+    primary.setMode({ kind: 'status', status: 500 });
+    expect((await chat(a)).status).toBe(200);
+    // THEN B, subscribed since Redis came back, holds it open within 1 s
+    await eventually(() => expect(stateOf(b, 'primary')).toBe('open'), 1000);
   });
 });
