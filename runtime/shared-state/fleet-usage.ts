@@ -21,8 +21,10 @@ export interface FleetUsageOptions {
   readonly link: RedisLink;
   /** Key prefix (ends with `:`). */
   readonly keyPrefix: string;
-  /** This replica's start time (ISO 8601). */
+  /** This replica's start time (ISO 8601): the report's `since` until the hash holds a count. */
   readonly since: string;
+  /** Wall clock, in ms (the time of each batch's first count). @default Date.now */
+  readonly now?: () => number;
 }
 
 const ADD = new LuaScript(USAGE_ADD_SCRIPT);
@@ -45,6 +47,8 @@ function isCost(field: string): boolean {
 export class FleetUsage {
   private readonly key: string;
   private pending = new Map<string, number>();
+  /** When the first pending count was made (ISO 8601). */
+  private pendingSince: string | undefined;
   private flushing: Promise<void> | undefined;
 
   constructor(private readonly options: FleetUsageOptions) {
@@ -54,6 +58,7 @@ export class FleetUsage {
 
   /** Counts one request's counters; they are sent soon after (coalesced). */
   add(counters: Iterable<readonly [string, number]>): void {
+    this.pendingSince ??= new Date((this.options.now ?? Date.now)()).toISOString();
     merge(this.pending, counters);
     // while Redis is away the counters wait here; the link's recovery sends them
     if (!this.flushing && this.options.link.up) void this.startSend();
@@ -96,17 +101,21 @@ export class FleetUsage {
   /** Sends the pending batch; false (and the batch kept) when Redis did not take it. */
   private async send(): Promise<boolean> {
     const batch = this.pending;
+    const since = this.pendingSince ?? this.options.since;
     this.pending = new Map();
+    this.pendingSince = undefined;
     if (batch.size === 0) return true;
     try {
       if (!this.options.link.up) throw new Error('shared state unavailable');
-      const args: Array<string | number> = [this.options.since];
+      // the hash keeps the earliest count's time as `since` (a Redis restart starts it again)
+      const args: Array<string | number> = [since];
       for (const [field, value] of batch) args.push(field, isCost(field) ? Math.round(value * NANO) : Math.round(value));
       await this.options.link.run('usage_flush', (redis) => ADD.run(redis, [this.key], args));
       return true;
     } catch {
       // kept for the next send (labels are bounded, so the map is too)
       merge(this.pending, batch);
+      this.pendingSince = since;
       this.options.link.fallback('usage_flush');
       return false;
     }

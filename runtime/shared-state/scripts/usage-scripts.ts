@@ -1,7 +1,7 @@
 /**
  * Adds one batch of usage counters to the fleet's hash, atomically.
  * KEYS[1]  the usage hash
- * ARGV[1]  the replica's start time (ISO 8601): the hash keeps the earliest as `since`
+ * ARGV[1]  when the batch's first count was made (ISO 8601): the hash keeps the earliest as `since`
  * ARGV[2..] field, integer increment, field, increment, ...
  */
 export const USAGE_ADD_SCRIPT = `

@@ -55,7 +55,9 @@ describe('/v1/usage?scope=fleet sums the replicas through Redis', () => {
     expect(fleetReport.body.by_model['gpt-4.1'].requests).toBe(9);
     expect(fleetReport.body.by_upstream.primary.cost_usd).toBeCloseTo(sum((r) => r.by_upstream.primary.cost_usd), 6);
     expect(fleetReport.body.total_cost_usd).toBeCloseTo(sum((r) => r.by_model['gpt-4.1'].cost_usd), 4);
-    expect(Date.parse(fleetReport.body.since)).toBeLessThanOrEqual(Math.min(...pods.map((p) => Date.parse(p.since))));
+    // AND it counts since the first request it holds, after the replicas started
+    expect(Date.parse(fleetReport.body.since)).toBeGreaterThanOrEqual(Math.min(...pods.map((p) => Date.parse(p.since))));
+    expect(Date.parse(fleetReport.body.since)).toBeLessThanOrEqual(Date.now());
   });
 
   it('refuses an unknown scope, and scope=fleet on a proxy without shared state', async () => {

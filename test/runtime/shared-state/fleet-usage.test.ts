@@ -31,16 +31,16 @@ describe('fleet usage counters on a real redis-server', () => {
     await redis.stop();
   });
 
-  it('sums two replicas exactly, costs included, and keeps the earliest start', async () => {
-    // GIVEN two replicas that started at different times
-    const first = new FleetUsage({ link: a, keyPrefix: 'sum:', since: '2026-12-01T10:00:00.000Z' });
-    const second = new FleetUsage({ link: b, keyPrefix: 'sum:', since: '2026-12-01T09:00:00.000Z' });
+  it('sums two replicas exactly, costs included, since the earliest count', async () => {
+    // GIVEN two replicas whose first counts are at 10:00 and at 09:00
+    const first = new FleetUsage({ link: a, keyPrefix: 'sum:', since: '2026-12-01T08:00:00.000Z', now: () => Date.parse('2026-12-01T10:00:00.000Z') });
+    const second = new FleetUsage({ link: b, keyPrefix: 'sum:', since: '2026-12-01T08:30:00.000Z', now: () => Date.parse('2026-12-01T09:00:00.000Z') });
     // WHEN each counts requests
     for (let i = 0; i < 100; i++) first.add([['total_input_tokens', 10], ['total_cost_usd', 0.000024], ['by_model|gpt-4.1|requests', 1]]);
     for (let i = 0; i < 50; i++) second.add([['total_input_tokens', 3], ['total_cost_usd', 0.0000042], ['by_model|gpt-4.1|requests', 1]]);
     await second.flush();
     const snapshot = await first.read();
-    // THEN the fleet view is the exact sum of both, and `since` is the earlier start
+    // THEN the fleet view is the exact sum of both, and `since` is the earliest count
     expect(snapshot.counters.get('total_input_tokens')).toBe(1150);
     expect(snapshot.counters.get('by_model|gpt-4.1|requests')).toBe(150);
     expect(snapshot.counters.get('total_cost_usd')).toBeCloseTo(100 * 0.000024 + 50 * 0.0000042, 12);
