@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { BENCH_CLIENT_KEY, chatBody, configUpstreams, PRODUCTION_EXTRA_ENV, proxyEnvWithConfig } from './lib/env';
 import { closedLoop } from './lib/load';
 import { startPassthroughProcess } from './lib/passthrough-process';
-import { startProxyProcess } from './lib/proxy-process';
+import { startProxyProcess, type ProxyProcess } from './lib/proxy-process';
 import { startMockUpstream, type MockUpstream } from '../runtime/mock/mock-upstream';
 import { PATHS } from '../src/contract';
 import { ratio, round } from './lib/stats';
@@ -136,14 +136,16 @@ export async function runMemory(settings: MemorySettings = MEMORY_DEFAULTS, log:
       await passthrough.stop();
     }
     const before = beforeBundle();
-    const builds: Array<{ name: string; bundle?: string; upstreamFields: Record<string, unknown> }> = [];
-    // the earlier build (issue 12's "before") had no connection cap and knows no maxConnections field
-    if (before) builds.push({ name: TARGETS.proxyBefore, bundle: before.path, upstreamFields: {} });
-    builds.push({ name: TARGETS.proxy, upstreamFields: { maxConnections: settings.maxConnections } });
+    const builds: Array<{ name: string; bundle?: string }> = before ? [{ name: TARGETS.proxyBefore, bundle: before.path }] : [];
+    builds.push({ name: TARGETS.proxy });
     for (const build of builds) {
-      const configPath = join(dir, 'config.yaml');
-      writeFileSync(configPath, stringify({ upstreams: configUpstreams([mock.url, mock.url], build.upstreamFields) }));
-      const proxy = await startProxyProcess({ env: proxyEnvWithConfig(configPath, PRODUCTION_EXTRA_ENV), bundle: build.bundle });
+      const start = (upstreamFields: Record<string, unknown>): Promise<ProxyProcess> => {
+        const configPath = join(dir, 'config.yaml');
+        writeFileSync(configPath, stringify({ upstreams: configUpstreams([mock.url, mock.url], upstreamFields) }));
+        return startProxyProcess({ env: proxyEnvWithConfig(configPath, PRODUCTION_EXTRA_ENV), bundle: build.bundle });
+      };
+      // an earlier build may predate upstreams[].maxConnections (and its cap): it refuses the field, and gets none
+      const proxy = await start({ maxConnections: settings.maxConnections }).catch(() => start({}));
       try {
         const openStreams = async (): Promise<number> => {
           const status = await request(`${proxy.url}${PATHS.status}`, { headers: { authorization: `Bearer ${BENCH_CLIENT_KEY}` } });

@@ -34,6 +34,9 @@ export interface BenchReport {
   readonly sharedState?: SharedStateBenchResult;
 }
 
+/** Above this p99 (ms) of direct requests at the fixed rate, the run was disturbed by other load. */
+const BUSY_DIRECT_P99_MS = 5;
+
 function profileTable(after: readonly TimeRow[] | undefined, before: readonly TimeRow[] | undefined, top: number, label: string): string {
   const main = after ?? before ?? [];
   const other = after ? before : undefined;
@@ -84,6 +87,11 @@ export function renderReport(r: BenchReport): string {
   out.push('');
   out.push(table(['goal', 'measured', 'holds'], goalRows(o, r.memory)));
   out.push('');
+  const direct = o.targets.find((t) => t.name === TARGETS.direct)?.fixedRate.nonStreamed;
+  if (direct && direct.p99 > BUSY_DIRECT_P99_MS) {
+    out.push(`The machine was busy during this run: the mock answered direct requests at p99 ${fmt(direct.p99)} ms (it answers at once; on a quiet machine its p99 stays under ${BUSY_DIRECT_P99_MS} ms), so the p90 and p99 figures measure the other load on the machine as much as the targets; the throughput ratios and CPU per request are the steadier figures.`);
+    out.push('');
+  }
   const beforeAfter = beforeAfterRows(o, r.memory, { before: r.profileBefore, after: r.profile });
   if (beforeAfter) {
     out.push('### Before and after');

@@ -95,6 +95,14 @@ describe('renderReport', () => {
     expect(md).toContain('| RSS with 1000 open streams ≤ 100 MiB | 135.0 MiB | **no** |');
   });
 
+  it('says when the machine was busy, from the direct p99 at the fixed rate', () => {
+    // GIVEN a run where the mock answered direct requests at p99 0.5 ms, and one at 40 ms
+    const busy = { ...overhead, targets: [target('direct (mock)', 20_000, 0.2, 40), ...overhead.targets.slice(1)] };
+    // WHEN / THEN
+    expect(renderReport(report)).not.toContain('The machine was busy');
+    expect(renderReport({ ...report, overhead: busy })).toContain('The machine was busy during this run: the mock answered direct requests at p99 40.00 ms');
+  });
+
   it('shows the earlier build measured in the same run as the before of each goal, and leaves the section out without one', () => {
     // GIVEN the same run with an earlier build that did 4000 req/s
     const withBefore = { ...overhead, targets: [...overhead.targets.slice(0, 3), { ...target('proxy (before)', 4000, 0.9, 4), detail: 'commit abc1234' }, overhead.targets[3]] };
