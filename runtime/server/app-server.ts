@@ -42,6 +42,8 @@ export interface AppServerOptions {
   readonly usage: UsageTracker;
   /** The fleet's usage report (`/v1/usage?scope=fleet`); absent without shared state. */
   readonly fleetUsage?: () => Promise<UsageReport>;
+  /** Shared state as `/v1/status` shows it (Redis reachable, redacted URL, key prefix, fail mode); absent without it. */
+  readonly sharedStateStatus?: () => Record<string, unknown>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly lifecycle: Lifecycle;
   /** Config for limits; read on each request so reloads apply. */
@@ -171,7 +173,13 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return;
     }
     if (path === PATHS.status) {
-      answer(200, { status: lifecycle.draining ? 'draining' : 'ok', upstreams: engine.upstreamStatus(), openStreams: engine.openStreams(), inFlightRequests: inFlight });
+      answer(200, {
+        status: lifecycle.draining ? 'draining' : 'ok',
+        upstreams: engine.upstreamStatus(),
+        openStreams: engine.openStreams(),
+        inFlightRequests: inFlight,
+        ...(options.sharedStateStatus ? { sharedState: options.sharedStateStatus() } : {}),
+      });
       return;
     }
     if (path === PATHS.usage) {

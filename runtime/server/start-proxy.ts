@@ -116,6 +116,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     lifecycle,
     config: () => config,
     fleetUsage: sharedState ? () => sharedState.fleetReport() : undefined,
+    sharedStateStatus: sharedState ? () => sharedState.status() : undefined,
   });
   const metricsServer = createMetricsServer(metrics);
 

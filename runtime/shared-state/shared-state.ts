@@ -95,6 +95,19 @@ export class SharedState {
     return this.link.connect(CONNECT_WAIT_MS);
   }
 
+  /** What `/v1/status` shows: whether Redis answers (and why not), where (redacted), the key prefix and the modes. */
+  status(): Record<string, unknown> {
+    const { settings } = this.options;
+    return {
+      up: this.link.up,
+      ...(this.link.up ? {} : { reason: this.link.reason }),
+      redis: this.link.redactedUrl,
+      keyPrefix: settings.keyPrefix,
+      failMode: this.options.config().sharedState.failMode,
+      shareBreakers: settings.shareBreakers,
+    };
+  }
+
   /** The fleet's usage report (`/v1/usage?scope=fleet`); rejects while Redis is away. */
   async fleetReport(): Promise<UsageReport> {
     const snapshot = await this.usage.read();

@@ -109,6 +109,10 @@ describe('requests keep flowing when Redis goes away mid-traffic', () => {
     expect(errors[0]).toMatch(/refused the credentials in REDIS_URL/);
     expect(proxy.logs.join('\n')).not.toContain('a-wrong-password-2');
     expect(await metricValue(proxy, METRICS.sharedStateUp)).toBe('0');
+    // AND /v1/status says why, with the URL redacted
+    const status = (await (await fetch(`${proxy.origin}/v1/status`)).json()) as { sharedState: Record<string, unknown> };
+    expect(status.sharedState).toMatchObject({ up: false, redis: `redis://127.0.0.1:${redis.port}`, keyPrefix: 'wrongpass:', failMode: 'open', shareBreakers: true });
+    expect(String(status.sharedState.reason)).toMatch(/refused the credentials/);
   });
 
   it('refuses to start on a REDIS_URL that is not a redis URL, naming the variable', async () => {
