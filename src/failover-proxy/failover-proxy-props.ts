@@ -149,6 +149,15 @@ export interface FailoverProxyProps {
    */
   readonly requestDeadline?: Duration;
   /**
+   * Streams: how long the proxy waits for a client that stopped reading
+   * (its socket buffer full) before it ends the stream and aborts the
+   * upstream request, freeing the connection and the concurrency slot
+   * (recorded as 499 `client_write_timeout`). Raise it for consumers that
+   * pause between reads, e.g. a batch job that processes each event.
+   * @default Duration.seconds(30)
+   */
+  readonly clientWriteTimeout?: Duration;
+  /**
    * Requests per minute per client key per pod (across the replicas with `sharedState`); 0 disables.
    * @default 1000
    */
@@ -226,6 +235,15 @@ export interface FailoverProxyProps {
    */
   readonly memoryLimitMebibytes?: number;
   /**
+   * Upstream answers the proxy buffers at once across all requests of one pod,
+   * in MiB (to price and redact JSON answers, config.yaml
+   * `limits.maxBufferedResponseBytes`); an answer that does not fit is
+   * streamed through unpriced and logged, so slow readers of large answers
+   * cannot take the pod past its memory limit. At most half of `memoryLimitMebibytes`.
+   * @default - a quarter of `memoryLimitMebibytes`, at most 256 (the runtime's default, a quarter of the default 1 GiB)
+   */
+  readonly maxBufferedResponseMebibytes?: number;
+  /**
    * Ephemeral storage request in MiB.
    * @default 64
    */
@@ -261,6 +279,17 @@ export interface FailoverProxyProps {
    * @default - every pod in the cluster (NetworkPeer.anyNamespace())
    */
   readonly ingressPeers?: NetworkPeer[];
+  /**
+   * Addresses or CIDR ranges of the load balancers or ingress controllers in
+   * front of the proxy (e.g. the ingress controller pods' range,
+   * `['10.244.0.0/16']`): from those peers the client's `X-Forwarded-For`,
+   * `X-Real-IP`, `Forwarded` and `Via` are kept and the right-most untrusted
+   * `X-Forwarded-For` address is the client (per-address rate limit, logs).
+   * Only list peers that overwrite or append to these headers: a trusted
+   * peer can name any client address. They must also be let in by `ingressPeers`.
+   * @default - none: every client is its socket address and its forwarding headers are dropped
+   */
+  readonly trustedProxyCidrs?: string[];
   /**
    * TCP ports the NetworkPolicy lets the proxy connect to (besides DNS), replacing
    * the derived list. The default uses the ports written in the upstream URLs

@@ -18,6 +18,15 @@ export function wholeSeconds(prop: string, duration: Duration): number {
   return seconds;
 }
 
+/** Seconds of a Duration that must be longer than zero; throws naming the prop and the value otherwise. @internal */
+export function positiveSeconds(prop: string, duration: Duration): number {
+  const seconds = secondsOf(duration);
+  if (!(seconds > 0)) {
+    throw new Error(`'${prop}' must be longer than 0s (received ${seconds}s)`);
+  }
+  return seconds;
+}
+
 /** Throws unless `value` is undefined or an integer >= min. @internal */
 export function checkInt(prop: string, value: number | undefined, min: number): void {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {

@@ -1,4 +1,4 @@
-import { isHttpUrl, redactUserInfo, UPSTREAM_NAME } from '../contract';
+import { isHttpUrl, redactUserInfo, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_NAME } from '../contract';
 import { UpstreamFormat } from './upstream-format';
 import { urlPort } from '../private/url-port';
 import { SecretKeyRef } from '../secret-key-ref/secret-key-ref';
@@ -37,6 +37,15 @@ export interface UpstreamBaseOptions {
    * @default - model names are sent unchanged
    */
   readonly modelRewrites?: { [model: string]: string };
+  /**
+   * Connections each proxy pod keeps open to this upstream at most (the
+   * HTTP connection pool's cap, 1-4096); requests beyond it wait for a free
+   * connection. Lower it for a provider that limits concurrent connections
+   * per client; raise it for a busy in-cluster backend (every request, a
+   * stream included, holds one connection while it runs).
+   * @default 128
+   */
+  readonly maxConnections?: number;
 }
 
 /** Options of the preset factories (`Upstream.openAi()`, `Upstream.holySheep(...)`, ...). */
@@ -49,8 +58,12 @@ export interface UpstreamOptions extends UpstreamBaseOptions {
   readonly name?: string;
 }
 
-/** Options of {@link Upstream.anthropic}. */
-export interface AnthropicUpstreamOptions extends UpstreamOptions {
+/**
+ * What an upstream of format `UpstreamFormat.ANTHROPIC` can set besides the
+ * rest (`Upstream.anthropic(...)`, or `Upstream.custom(...)` with that format;
+ * refused at synth for any other format).
+ */
+export interface AnthropicFormatOptions {
   /**
    * The `anthropic-version` header sent when the client sent none (a
    * client's own version, and its `anthropic-beta`, are passed through).
@@ -67,8 +80,11 @@ export interface AnthropicUpstreamOptions extends UpstreamOptions {
   readonly defaultMaxTokens?: number;
 }
 
+/** Options of {@link Upstream.anthropic}. */
+export interface AnthropicUpstreamOptions extends UpstreamOptions, AnthropicFormatOptions {}
+
 /** Props of {@link Upstream.custom}: any endpoint, named by the caller. */
-export interface UpstreamProps extends UpstreamBaseOptions {
+export interface UpstreamProps extends UpstreamBaseOptions, AnthropicFormatOptions {
   /** Label of the upstream (1-63 characters of `a-z`, `0-9`, `-` or `_`). */
   readonly name: string;
   /** Base URL including the API version prefix, e.g. `https://api.holysheep.ai/v1` or `https://api.anthropic.com/v1`. */
@@ -78,20 +94,6 @@ export interface UpstreamProps extends UpstreamBaseOptions {
    * @default UpstreamFormat.OPENAI
    */
   readonly format?: UpstreamFormat;
-  /**
-   * `UpstreamFormat.ANTHROPIC` only: the `anthropic-version` header sent when
-   * the client sent none.
-   * @default - `2023-06-01`
-   * @see https://docs.anthropic.com/en/api/versioning
-   */
-  readonly anthropicVersion?: string;
-  /**
-   * `UpstreamFormat.ANTHROPIC` only: `max_tokens` sent with a chat request
-   * translated for this upstream when the request names neither
-   * `max_completion_tokens` nor `max_tokens` (Anthropic requires one).
-   * @default 4096
-   */
-  readonly defaultMaxTokens?: number;
 }
 
 /** The playbook's three HolySheep AI regions. */
@@ -169,6 +171,8 @@ export class Upstream {
   public readonly priority?: number;
   /** Weight among upstreams of equal priority. */
   public readonly weight: number;
+  /** Connections each proxy pod keeps open to this upstream at most. */
+  public readonly maxConnections: number;
   /** Secret key of this upstream's API key, if it differs from the proxy's. */
   public readonly apiKey?: SecretKeyRef;
   /** Models served; empty means every model. */
@@ -186,7 +190,7 @@ export class Upstream {
 
   private constructor(
     name: string, baseUrl: string, options: UpstreamBaseOptions, format: UpstreamFormat = UpstreamFormat.OPENAI,
-    anthropic: { readonly anthropicVersion?: string; readonly defaultMaxTokens?: number } = {},
+    anthropic: AnthropicFormatOptions = {},
   ) {
     const { anthropicVersion, defaultMaxTokens } = anthropic;
     if (!UPSTREAM_NAME.test(name)) {
@@ -202,10 +206,15 @@ export class Upstream {
     if (!Number.isInteger(weight) || weight < 1 || weight > 1000) {
       throw new Error(`upstream '${name}' 'weight' must be an integer between 1 and 1000 (received ${weight})`);
     }
+    const maxConnections = options.maxConnections ?? UPSTREAM_MAX_CONNECTIONS.default;
+    if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > UPSTREAM_MAX_CONNECTIONS.max) {
+      throw new Error(`upstream '${name}' 'maxConnections' must be an integer between 1 and ${UPSTREAM_MAX_CONNECTIONS.max} (received ${maxConnections})`);
+    }
     this.name = name;
     this.baseUrl = baseUrl;
     this.priority = options.priority;
     this.weight = weight;
+    this.maxConnections = maxConnections;
     this.apiKey = options.apiKey;
     this.models = [...(options.models ?? [])];
     for (const [from, to] of Object.entries(options.modelRewrites ?? {})) {

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { ApiKeyEnv, assignApiKeyEnvs } from './api-key-envs';
 import { CA_BUNDLE_PATH } from './ca-bundle';
 import { legacyEnvSharedKey } from './legacy-env-vars';
-import { DEFAULT_PRICING, parseProxyConfig } from '../../contract';
+import { DEFAULT_PRICING, MAX_BUFFERED_RESPONSE_BYTES_DEFAULT, parseProxyConfig, TIMEOUTS_DEFAULTS, UPSTREAM_MAX_CONNECTIONS } from '../../contract';
 import type { ModelPrice } from '../failover-proxy-props';
 import type { ProxySettings } from './proxy-settings';
 import type { SharedStateConfigSection } from '../../shared-state/private/shared-state-parts';
@@ -41,8 +41,9 @@ export interface ProxyConfigFile extends RenderedConfig {
 
 /**
  * config.yaml of a proxy: upstreams (with the env variable of each key),
- * breaker, retries, timeouts, rate limit, pricing, logging, lifecycle and
- * egress. Throws naming the prop for a model priced twice, anything
+ * breaker, retries, timeouts, rate limit, pricing, logging, lifecycle,
+ * egress, and the buffered-response budget and trusted forwarding peers when
+ * they differ from the runtime's defaults. Throws naming the prop for a model priced twice, anything
  * the playbook's env names cannot carry, or anything the runtime's schema refuses. @internal
  */
 export function renderProxyConfig(settings: ProxySettings, sharedState?: SharedStateConfigSection): ProxyConfigFile {
@@ -55,6 +56,7 @@ export function renderProxyConfig(settings: ProxySettings, sharedState?: SharedS
       baseUrl: upstream.baseUrl,
       priority: settings.priorities[index],
       ...(upstream.weight !== 1 ? { weight: upstream.weight } : {}),
+      ...(upstream.maxConnections !== UPSTREAM_MAX_CONNECTIONS.default ? { maxConnections: upstream.maxConnections } : {}),
       apiKeyEnv: keys.byUpstream.get(upstream.name),
       ...(upstream.models.length > 0 ? { models: upstream.models } : {}),
       ...(Object.keys(upstream.modelRewrites).length > 0 ? { modelRewrites: upstream.modelRewrites } : {}),
@@ -72,11 +74,16 @@ export function renderProxyConfig(settings: ProxySettings, sharedState?: SharedS
     timeouts: {
       requestSeconds: settings.requestTimeoutSeconds,
       deadlineSeconds: settings.requestDeadlineSeconds,
+      ...(settings.clientWriteTimeoutSeconds !== TIMEOUTS_DEFAULTS.clientWriteSeconds
+        ? { clientWriteSeconds: settings.clientWriteTimeoutSeconds } : {}),
     },
     rateLimit: { requestsPerMinute: settings.rateLimitPerMinute },
     pricing: settings.pricing,
     logging: { level: settings.logLevel },
     lifecycle: { shutdownDelaySeconds: settings.shutdownDelaySeconds, drainTimeoutSeconds: settings.drainTimeoutSeconds },
+    ...(settings.maxBufferedResponseBytes !== MAX_BUFFERED_RESPONSE_BYTES_DEFAULT
+      ? { limits: { maxBufferedResponseBytes: settings.maxBufferedResponseBytes } } : {}),
+    ...(settings.trustedProxyCidrs.length > 0 ? { server: { trustedProxyCidrs: settings.trustedProxyCidrs } } : {}),
     ...egressSection(settings),
     ...(sharedState ? { sharedState } : {}),
   };

@@ -4,12 +4,14 @@
  * config.yaml upstreams in the runtime with env upstreams named `primary`,
  * `backup_1`, ... that serve every model, weigh 1, are strictly ordered and all
  * read the key from `HOLYSHEEP_API_KEY`. Props the mode would silently drop are
- * refused here instead (`models`, `modelRewrites`, `weight`, a second key, a priority tie).
+ * refused here instead (`models`, `modelRewrites`, `weight`, `maxConnections`, a format other
+ * than OpenAI's, a second key, a priority tie).
  */
 import * as kplus from 'cdk8s-plus-28';
-import { ENV } from '../../contract';
+import { ENV, UPSTREAM_MAX_CONNECTIONS } from '../../contract';
 import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 import { Upstream } from '../../upstream/upstream';
+import { UpstreamFormat } from '../../upstream/upstream-format';
 
 /** Settings the playbook's env names carry besides the upstreams. @internal */
 export interface LegacyEnvSettings {
@@ -23,7 +25,8 @@ export interface LegacyEnvSettings {
  * The one Secret key every upstream shares in legacyEnvVars mode (it is emitted
  * as `HOLYSHEEP_API_KEY`, the variable the runtime's env upstreams read).
  * Throws naming the prop and the value for anything the env upstreams cannot
- * express: a second key, `models`, `modelRewrites`, a non-default `weight`, a priority tie. @internal
+ * express: a second key, `models`, `modelRewrites`, a non-default `weight` or
+ * `maxConnections`, a format other than OpenAI's, a priority tie. @internal
  */
 export function legacyEnvSharedKey(upstreams: readonly Upstream[], apiKey: SecretKeyRef): SecretKeyRef {
   const describe = (ref: SecretKeyRef): string => `${ref.secretName}/${ref.key}`;
@@ -43,6 +46,12 @@ export function legacyEnvSharedKey(upstreams: readonly Upstream[], apiKey: Secre
     }
     if (upstream.weight !== 1) {
       throw new Error(`'legacyEnvVars' cannot carry upstream '${upstream.name}' 'weight' (the env upstreams weigh 1): drop 'weight' or 'legacyEnvVars' (received ${upstream.weight})`);
+    }
+    if (upstream.maxConnections !== UPSTREAM_MAX_CONNECTIONS.default) {
+      throw new Error(`'legacyEnvVars' cannot carry upstream '${upstream.name}' 'maxConnections' (the env upstreams keep the runtime's ${UPSTREAM_MAX_CONNECTIONS.default}): drop 'maxConnections' or 'legacyEnvVars' (received ${upstream.maxConnections})`);
+    }
+    if (upstream.format !== UpstreamFormat.OPENAI) {
+      throw new Error(`'legacyEnvVars' cannot carry upstream '${upstream.name}' 'format' (the env upstreams speak the OpenAI API): drop the upstream or 'legacyEnvVars' (received ${upstream.format})`);
     }
     const priority = upstream.priority ?? index;
     const other = priorities.get(priority);

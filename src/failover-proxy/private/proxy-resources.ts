@@ -4,6 +4,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
  */
+import { MAX_BUFFERED_RESPONSE_BYTES_DEFAULT } from '../../contract';
 import { checkInt } from '../../private/prop-checks';
 import type { ResourceSizes } from '../../private/resource-requirements';
 import type { FailoverProxyProps } from '../failover-proxy-props';
@@ -38,4 +39,25 @@ export function resolveResourceSizes(props: FailoverProxyProps): ResourceSizes {
     }
   }
   return sizes;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * config.yaml `limits.maxBufferedResponseBytes`: `maxBufferedResponseMebibytes`
+ * when set (an integer >= 1, at most half the memory limit), else a quarter of
+ * the memory limit, never above the runtime's default (256 MiB, a quarter of
+ * the default 1 GiB) nor below the runtime's minimum (1 MiB). @internal
+ */
+export function resolveBufferedResponseBytes(props: FailoverProxyProps, sizes: ResourceSizes): number {
+  const limit = sizes.memoryLimitMebibytes;
+  const mebibytes = props.maxBufferedResponseMebibytes;
+  if (mebibytes === undefined) {
+    return Math.min(MAX_BUFFERED_RESPONSE_BYTES_DEFAULT, Math.max(1, Math.floor(limit / 4)) * MIB);
+  }
+  checkInt('maxBufferedResponseMebibytes', mebibytes, 1);
+  if (mebibytes > limit / 2) {
+    throw new Error(`'maxBufferedResponseMebibytes' (${mebibytes}) must not exceed half of 'memoryLimitMebibytes' (${limit}): the buffered answers, their parsed copies and the proxy itself share the container's memory`);
+  }
+  return mebibytes * MIB;
 }

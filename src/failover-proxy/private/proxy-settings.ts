@@ -8,12 +8,13 @@ import { Construct } from 'constructs';
 import { ModelPriceTable, resolvePricing } from './config-rendering';
 import { checkDnsIpBlocks, checkDnsPorts, checkEgressPorts, NetworkPolicySettings, resolveNetworkPolicy } from './network-policy-spec';
 import { checkPdbMinAvailable } from './pod-disruption-budget';
-import { resolveResourceSizes } from './proxy-resources';
+import { resolveBufferedResponseBytes, resolveResourceSizes } from './proxy-resources';
 import { Autoscaling } from '../../autoscaling/autoscaling';
 import { CIRCUIT_BREAKER_DEFAULTS, CLIENT_KEY_MIN_LENGTH, LIFECYCLE_DEFAULTS, RATE_LIMIT_DEFAULTS, RETRIES_DEFAULTS, TIMEOUTS_DEFAULTS } from '../../contract';
 import type { FailoverMonitoringOptions } from '../../observability';
+import { checkCidrs } from '../../private/cidr';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkServiceName } from '../../private/k8s-names';
-import { checkInt, secondsOf, wholeSeconds } from '../../private/prop-checks';
+import { checkInt, positiveSeconds, secondsOf, wholeSeconds } from '../../private/prop-checks';
 import type { ResourceSizes } from '../../private/resource-requirements';
 import { ProxyRuntime } from '../../proxy-runtime/proxy-runtime';
 import { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
@@ -69,6 +70,8 @@ export interface ProxySettings {
   readonly maxRetries: number;
   readonly requestTimeoutSeconds: number;
   readonly requestDeadlineSeconds: number;
+  /** config.yaml `timeouts.clientWriteSeconds`: how long a stream waits for a client that stopped reading. */
+  readonly clientWriteTimeoutSeconds: number;
   readonly rateLimitPerMinute: number;
   readonly logLevel: LogLevel;
   readonly shutdownDelaySeconds: number;
@@ -77,6 +80,10 @@ export interface ProxySettings {
   readonly terminationGracePeriodSeconds: number;
   readonly configRollout: ConfigRollout;
   readonly resources: ResourceSizes;
+  /** config.yaml `limits.maxBufferedResponseBytes`: the prop, else derived from the memory limit. */
+  readonly maxBufferedResponseBytes: number;
+  /** config.yaml `server.trustedProxyCidrs`: peers whose forwarding headers count (empty: none). */
+  readonly trustedProxyCidrs: string[];
   readonly zoneMaxSkew: number;
   readonly zoneWhenUnsatisfiable: WhenUnsatisfiable;
   /** Client keys the proxy accepts (env `PROXY_API_KEYS`), if any. */
@@ -121,6 +128,7 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
   checkEgressPorts(props.egressPorts);
   checkDnsPorts(props.dnsPorts);
   checkDnsIpBlocks(props.dnsIpBlocks);
+  checkCidrs('trustedProxyCidrs', props.trustedProxyCidrs, 'must hold IPv4 or IPv6 addresses or CIDR ranges such as 10.0.0.0/8', true);
   const upstreams = props.upstreams ?? [
     Upstream.holySheep(HolySheepRegion.ASIA_PACIFIC),
     Upstream.holySheep(HolySheepRegion.US),
@@ -140,6 +148,8 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     : Math.max(CIRCUIT_BREAKER_DEFAULTS.maxRecoveryTimeoutSeconds, recoveryTimeoutSeconds);
   const requestTimeoutSeconds = secondsOf(props.requestTimeout ?? Duration.seconds(TIMEOUTS_DEFAULTS.requestSeconds));
   const requestDeadlineSeconds = secondsOf(props.requestDeadline ?? Duration.seconds(TIMEOUTS_DEFAULTS.deadlineSeconds));
+  const clientWriteTimeoutSeconds = positiveSeconds('clientWriteTimeout', props.clientWriteTimeout ?? Duration.seconds(TIMEOUTS_DEFAULTS.clientWriteSeconds));
+  const resources = resolveResourceSizes(props);
 
   const priorities = checkUpstreams(upstreams);
   checkInt('failureThreshold', props.failureThreshold, 1);
@@ -186,13 +196,16 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     maxRetries: props.maxRetries ?? RETRIES_DEFAULTS.maxRetries,
     requestTimeoutSeconds,
     requestDeadlineSeconds,
+    clientWriteTimeoutSeconds,
     rateLimitPerMinute: props.rateLimitPerMinute ?? RATE_LIMIT_DEFAULTS.requestsPerMinute,
     logLevel: props.logLevel ?? LogLevel.INFO,
     shutdownDelaySeconds,
     drainTimeoutSeconds,
     terminationGracePeriodSeconds,
     configRollout: props.configRollout ?? ConfigRollout.HOT_RELOAD,
-    resources: resolveResourceSizes(props),
+    resources,
+    maxBufferedResponseBytes: resolveBufferedResponseBytes(props, resources),
+    trustedProxyCidrs: [...(props.trustedProxyCidrs ?? [])],
     zoneMaxSkew: props.zoneMaxSkew ?? 1,
     zoneWhenUnsatisfiable: props.zoneWhenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY,
     clientKeys: props.clientKeys,
