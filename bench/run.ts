@@ -6,6 +6,8 @@
  *
  * `tsx bench/run.ts [overhead] [failover] [memory]` runs only those phases;
  * the others are read from their last results file for BENCHMARKS.md.
+ * `tsx bench/run.ts --render` writes BENCHMARKS.md again from the last
+ * results (e.g. after editing bench/profile-findings.md), running nothing.
  * `BENCH_BEFORE_BUNDLE=<file>` (and `BENCH_BEFORE_LABEL`) measures an
  * earlier build of the proxy beside the current one, in the same run.
  */
@@ -13,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runFailover, type FailoverResult } from './failover';
-import { machineInfo } from './lib/machine';
+import { machineInfo, type MachineInfo } from './lib/machine';
 import { bundlePath, PACKAGE_ROOT } from './lib/proxy-process';
 import { renderReport } from './lib/report';
 import { targetHeader, targetRows, textTable } from './lib/report-overhead';
@@ -49,7 +51,43 @@ function parsePhases(argv: readonly string[]): Phase[] {
   return PHASES.filter((p) => argv.includes(p));
 }
 
+/** BENCHMARKS.md from one run's results plus the last profiles, findings and shared-state figures. */
+interface RunResults {
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  readonly overhead: OverheadResult;
+  readonly failover: FailoverResult;
+  readonly memory: MemoryResult;
+}
+
+function writeReport(run: RunResults): void {
+  writeFileSync(join(PACKAGE_ROOT, 'BENCHMARKS.md'), renderReport({
+    ...run,
+    command: 'npm run bench',
+    profile: readJson<ProfileResult>('profile'),
+    profileBefore: readJson<ProfileResult>('profile-before'),
+    findings: existsSync(FINDINGS) ? readFileSync(FINDINGS, 'utf8') : undefined,
+    sharedState: readJson<SharedStateBenchResult>('shared-state'),
+  }));
+}
+
+/** `--render`: BENCHMARKS.md again from bench/results/ (the run's time and machine from machine.json). */
+function renderOnly(): void {
+  const meta = readJson<MachineInfo & { startedAt: string; durationSeconds: number }>('machine');
+  const overhead = readJson<OverheadResult>('overhead');
+  const failover = readJson<FailoverResult>('failover');
+  const memory = readJson<MemoryResult>('memory');
+  if (!meta || !overhead || !failover || !memory) throw new Error(`--render needs machine, overhead, failover and memory results in ${RESULTS_DIR}: run \`npm run bench\` first`);
+  writeReport({ startedAt: meta.startedAt, durationSeconds: meta.durationSeconds, machine: meta, overhead, failover, memory });
+  console.log('wrote BENCHMARKS.md from bench/results/');
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--render')) {
+    renderOnly();
+    return;
+  }
   const phases = parsePhases(process.argv.slice(2));
   bundlePath();
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -94,19 +132,7 @@ async function main(): Promise<void> {
   writeJson('machine', { ...machine, startedAt, durationSeconds: Math.round(durationSeconds), phases });
   if (overhead && failover && memory) {
     const command = phases.length === PHASES.length ? 'npm run bench' : `npm run bench -- ${phases.join(' ')}`;
-    writeFileSync(join(PACKAGE_ROOT, 'BENCHMARKS.md'), renderReport({
-      startedAt,
-      durationSeconds,
-      command: 'npm run bench',
-      machine,
-      overhead,
-      failover,
-      memory,
-      profile: readJson<ProfileResult>('profile'),
-      profileBefore: readJson<ProfileResult>('profile-before'),
-      findings: existsSync(FINDINGS) ? readFileSync(FINDINGS, 'utf8') : undefined,
-      sharedState: readJson<SharedStateBenchResult>('shared-state'),
-    }));
+    writeReport({ startedAt, durationSeconds, machine, overhead, failover, memory });
     console.log(`\nwrote BENCHMARKS.md and bench/results/ in ${durationSeconds.toFixed(0)} s${command === 'npm run bench' ? '' : ` (phases run now: ${phases.join(', ')})`}`);
   } else {
     console.log(`\nwrote bench/results/ in ${durationSeconds.toFixed(0)} s; BENCHMARKS.md needs results of every phase`);
