@@ -112,9 +112,9 @@ async function runWrk(binary: string, target: LoadTarget, options: ThroughputOpt
   }
 }
 
-/** Max throughput of `target` with wrk, or the undici closed loop when wrk is absent. */
+/** Max throughput of `target` with wrk at `wrk` (found on PATH by default), or the undici closed loop when there is none (`''`). */
 export async function maxThroughput(target: LoadTarget, options: ThroughputOptions, wrk = findWrk()): Promise<ThroughputResult> {
-  if (wrk !== undefined) return runWrk(wrk, target, options);
+  if (wrk) return runWrk(wrk, target, options);
   const r = await closedLoop(target, { concurrency: options.connections, durationMs: options.durationMs, maxRequests: options.maxRequests });
   // the closed loop times streams to their first byte: its percentiles are TTFB there
   const latency = summarize(r.latenciesMs);
