@@ -1,13 +1,19 @@
-/** Internal: the hardened security contexts of the proxy's pod and containers. */
+/** Internal: the hardened security contexts of the pods this library runs (the proxy's, the deployed Redis's). */
 import * as kplus from 'cdk8s-plus-28';
 import { RUNTIME_USER } from '../contract';
 
-/** Non-root uid/gid >= 10000, read-only root FS, no privilege escalation, no capabilities, RuntimeDefault seccomp. @internal */
-export function containerSecurityContext(): kplus.k8s.SecurityContext {
+/** The uid and gid a pod runs as (non-root, >= 10000). @internal */
+export interface PodUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Non-root uid/gid >= 10000 (the proxy's unless `user`), read-only root FS, no privilege escalation, no capabilities, RuntimeDefault seccomp. @internal */
+export function containerSecurityContext(user: PodUser = RUNTIME_USER): kplus.k8s.SecurityContext {
   return {
     runAsNonRoot: true,
-    runAsUser: RUNTIME_USER.uid,
-    runAsGroup: RUNTIME_USER.gid,
+    runAsUser: user.uid,
+    runAsGroup: user.gid,
     readOnlyRootFilesystem: true,
     allowPrivilegeEscalation: false,
     privileged: false,
@@ -17,12 +23,12 @@ export function containerSecurityContext(): kplus.k8s.SecurityContext {
 }
 
 /** Pod-level counterpart of {@link containerSecurityContext}. @internal */
-export function podSecurityContext(): kplus.k8s.PodSecurityContext {
+export function podSecurityContext(user: PodUser = RUNTIME_USER): kplus.k8s.PodSecurityContext {
   return {
     runAsNonRoot: true,
-    runAsUser: RUNTIME_USER.uid,
-    runAsGroup: RUNTIME_USER.gid,
-    fsGroup: RUNTIME_USER.gid,
+    runAsUser: user.uid,
+    runAsGroup: user.gid,
+    fsGroup: user.gid,
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }

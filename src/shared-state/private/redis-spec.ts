@@ -10,6 +10,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { REDIS_PORT, secretEnv, tcpPort } from './shared-state-parts';
 import { ENV } from '../../contract';
+import { containerSecurityContext, podSecurityContext } from '../../private/pod-security';
 import { resourceRequirements } from '../../private/resource-requirements';
 import type { SecretKeyRef } from '../../secret-key-ref/secret-key-ref';
 
@@ -60,13 +61,7 @@ export function redisDeploymentSpec(options: {
         serviceAccountName: options.serviceAccountName,
         automountServiceAccountToken: false,
         enableServiceLinks: false,
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: REDIS_USER.uid,
-          runAsGroup: REDIS_USER.gid,
-          fsGroup: REDIS_USER.gid,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: podSecurityContext(REDIS_USER),
         containers: [{
           name: 'redis',
           image: options.image,
@@ -96,16 +91,7 @@ export function redisDeploymentSpec(options: {
             ephemeralStorageRequestMebibytes: 16,
             ephemeralStorageLimitMebibytes: 64,
           }),
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: REDIS_USER.uid,
-            runAsGroup: REDIS_USER.gid,
-            readOnlyRootFilesystem: true,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: containerSecurityContext(REDIS_USER),
           volumeMounts: [{ name: 'data', mountPath: '/data' }],
         }],
         volumes: [{ name: 'data', emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString('64Mi') } }],
