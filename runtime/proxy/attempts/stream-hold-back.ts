@@ -48,6 +48,7 @@ export async function holdBack(
   parsed: Readonly<Record<string, unknown>> | undefined,
 ): Promise<HoldBackResult> {
   const options = parsed?.stream_options as { include_usage?: unknown } | undefined;
+  const redactor = x.services.redactor();
   const pipeline = new StreamPipeline({
     client: x.route.format.api,
     wire: plan.wire,
@@ -55,6 +56,8 @@ export async function holdBack(
     context: { model: x.model, includeUsage: options?.include_usage === true },
     stripUsage: plan.stripUsage,
     maxEventBytes: x.config.limits.maxStreamEventBytes,
+    // only scanned when the proxy has secrets to hide
+    redactor: redactor.empty ? undefined : redactor,
   });
   let held = '';
   try {

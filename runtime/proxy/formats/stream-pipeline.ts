@@ -17,6 +17,16 @@ export interface StreamPipelineOptions {
   readonly stripUsage: boolean;
   /** Largest single event (`limits.maxStreamEventBytes`). */
   readonly maxEventBytes: number;
+  /**
+   * Removes the proxy's secrets from each event's client text (an upstream
+   * that echoes its key inside a stream); absent when no secret is configured.
+   */
+  readonly redactor?: EventRedactor;
+}
+
+/** What {@link StreamPipeline} needs of a secret redactor (the proxy's SecretRedactor). */
+export interface EventRedactor {
+  redactText(text: string): { readonly text: string; readonly count: number };
 }
 
 /**
@@ -39,6 +49,7 @@ export class StreamPipeline {
   private errorMessage: string | undefined;
   private id: string | undefined;
   private sequence = -1;
+  private redacted = 0;
 
   public constructor(private readonly options: StreamPipelineOptions) {
     this.scanner = new SseScanner(options.maxEventBytes);
@@ -71,6 +82,11 @@ export class StreamPipeline {
     return this.id;
   }
 
+  /** Secrets removed from the client's text so far. */
+  public get redactions(): number {
+    return this.redacted;
+  }
+
   /** The usage the stream reported so far. */
   public get usage(): NormalizedUsage | undefined {
     return this.usageSeen.value;
@@ -82,16 +98,28 @@ export class StreamPipeline {
    */
   public push(chunk: Buffer | string): string {
     let out = '';
-    for (const event of this.scanner.push(chunk)) out += this.handle(event);
+    for (const event of this.scanner.push(chunk)) out += this.redact(this.handle(event));
     return out;
   }
 
   /** The upstream ended: the unterminated remainder, and the translator's closing events after a clean end. */
   public finish(): string {
     const last = this.scanner.flush();
-    let out = last ? this.handle(last) : '';
-    if (this.translation && this.ended && this.errorMessage === undefined) out += this.translation.end().map(formatEvent).join('');
+    let out = last ? this.redact(this.handle(last)) : '';
+    if (this.translation && this.ended && this.errorMessage === undefined) out += this.redact(this.translation.end().map(formatEvent).join(''));
     return out;
+  }
+
+  /**
+   * One event's client text without the proxy's secrets. The scanner hands
+   * over whole events, so a secret split across upstream chunks is whole here.
+   */
+  private redact(text: string): string {
+    const redactor = this.options.redactor;
+    if (redactor === undefined || text.length === 0) return text;
+    const redacted = redactor.redactText(text);
+    this.redacted += redacted.count;
+    return redacted.text;
   }
 
   /** The event that ends this stream after a failure, in the client's format. */

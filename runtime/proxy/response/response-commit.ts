@@ -27,7 +27,7 @@ export interface CommitResult extends Answer {
   readonly timeToFirstTokenMs?: number;
   /** Time waited on the upstream while relaying (not the proxy's overhead). */
   readonly waitedMs: number;
-  /** Secrets removed from the response's headers and buffered body. */
+  /** Secrets removed from the response's headers and its buffered body or stream events. */
   readonly redactions?: number;
   /** Why the body went through unbuffered (unpriced), when it did. */
   readonly unbuffered?: UnbufferedReason;
@@ -52,7 +52,7 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
   if (value.lease) releaseWhenDone(res, value.lease);
   if (value.stream && value.rest) {
     const streamed = await relayStream(x, value, value.stream, value.rest, headers, requestSignal);
-    return headerRedactions > 0 ? { ...streamed, redactions: headerRedactions } : streamed;
+    return headerRedactions > 0 ? { ...streamed, redactions: headerRedactions + (streamed.redactions ?? 0) } : streamed;
   }
   const sent: CommitResult = {
     status, upstream: upstream.name, waitedMs: 0, redactions: headerRedactions || undefined, unbuffered: value.unbuffered,

@@ -142,5 +142,6 @@ export async function relayStream(
   const clientEnded = endedBy === 'client' || endedBy === 'client_write_timeout';
   const status = clientEnded ? 499 : value.response.statusCode;
   const errorCode = failure?.code ?? (endedBy === 'client_write_timeout' ? 'client_write_timeout' : endedBy === 'client' ? 'client_closed_request' : undefined);
-  return { status, errorCode, upstream: upstream.name, timeToFirstTokenMs, waitedMs, ...priced };
+  const redactions = pipeline.redactions > 0 ? pipeline.redactions : undefined;
+  return { status, errorCode, upstream: upstream.name, timeToFirstTokenMs, waitedMs, redactions, ...priced };
 }
