@@ -35,6 +35,11 @@ export interface RequestStartedEvent {
   readonly stream: boolean;
 }
 
+/**
+ * One attempt on one upstream. A stream's attempt is reported when the
+ * stream ends, with the outcome and code of a break after output started
+ * (its `latencyMs` stays the time to its first content).
+ */
 export interface AttemptFinishedEvent {
   readonly requestId: string;
   readonly route: string;

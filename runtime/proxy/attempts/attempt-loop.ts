@@ -121,6 +121,14 @@ export async function runAttempts(
         // from here a stream registers with the drain itself; a buffered body is on its way out
         services.waiting.delete(stopWaiting);
         const sent = await commitResponse(x, result.value, requestController.signal, record);
+        const broke = sent.upstreamFailure;
+        if (broke) {
+          // a stream that broke after output started: its code is shown as a failed attempt's is
+          upstream.lastError = { code: broke.code, outcome: broke.outcome, status: result.status, at: services.now() };
+          if (broke.code !== undefined) record.upstreamErrorCode = broke.code;
+        }
+        const streamed = result.value.attemptEvent;
+        if (streamed) services.events.attemptFinished(broke ? { ...streamed, outcome: broke.outcome, errorCode: broke.code } : streamed);
         record.redactions = sent.redactions;
         record.unbuffered = sent.unbuffered;
         answered(sent);

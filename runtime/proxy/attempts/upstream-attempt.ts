@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { AttemptController, type AbortLike } from './attempt-controller';
 import { recordLatency, reportOutcome } from './breaker-verdict';
 import type { BreakerPermit } from '../../core';
-import type { AttemptOutcome, UnbufferedReason } from '../../events';
+import type { AttemptFinishedEvent, AttemptOutcome, UnbufferedReason } from '../../events';
 import type { Exchange } from '../exchange';
 import { errorCodeOf } from './error-code';
 import { AttemptAbort, classifyError, classifyStatus, parseRetryAfterMs } from './failure-classifier';
@@ -40,6 +40,11 @@ export interface Committable {
   readonly unbuffered?: UnbufferedReason;
   /** A `Content-Encoding` the proxy could not decode: passed on with the body as it came. */
   readonly contentEncoding?: string;
+  /**
+   * Streams: the attempt's event, sent once the stream has ended (with the
+   * outcome and error code of a break after output started), not at commit.
+   */
+  readonly attemptEvent?: AttemptFinishedEvent;
 }
 
 /** An upstream's answer passed on as is when every upstream refused the route (404/405). */
@@ -118,15 +123,18 @@ export async function attemptUpstream(
       controller.abort(new AttemptAbort('timeout', byDeadline ? 'request deadline' : what));
     }, Math.min(ms, left));
   };
-  /** Stops the timer and the abort forwarding; returns the attempt's latency (time waited on the upstream). */
-  const settle = (outcome: AttemptOutcome, status?: number, errorCode?: string): number => {
+  /** Stops the timer and the abort forwarding; returns the attempt's event (latency: time waited on the upstream). */
+  const attemptEvent = (outcome: AttemptOutcome, status?: number, errorCode?: string): AttemptFinishedEvent => {
     clearTimeout(timer);
     requestSignal.removeEventListener('abort', forward);
     const latencyMs = performance.now() - started;
-    services.events.attemptFinished({
-      requestId: ctx.requestId, route: route.route, upstream: upstream.name, attempt, outcome, status, latencyMs, errorCode,
-    });
-    return latencyMs;
+    return { requestId: ctx.requestId, route: route.route, upstream: upstream.name, attempt, outcome, status, latencyMs, errorCode };
+  };
+  /** {@link attemptEvent}, sent now; returns the attempt's latency. */
+  const settle = (outcome: AttemptOutcome, status?: number, errorCode?: string): number => {
+    const event = attemptEvent(outcome, status, errorCode);
+    services.events.attemptFinished(event);
+    return event.latencyMs;
   };
   arm(config.timeouts.requestSeconds * 1000, 'per-try timeout');
   const finish = (outcome: AttemptOutcome, status?: number, retryAfterMs?: number, notServed?: NotServedReply, errorCode?: string): AttemptResult => {
@@ -188,9 +196,11 @@ export async function attemptUpstream(
   }
   const contentEncoding = decodable ? undefined : headerText(response.headers['content-encoding']);
   const commitOk = (value: Pick<Committable, 'body' | 'rest' | 'stream' | 'lease' | 'unbuffered'>): AttemptResult => {
-    const latencyMs = settle(outcome, status);
+    // a stream's attempt is reported when it ends: a break after output started is still this attempt's
+    const event = value.stream ? attemptEvent(outcome, status) : undefined;
+    const latencyMs = event ? event.latencyMs : settle(outcome, status);
     if (outcome === 'success') recordLatency(upstream, latencyMs);
-    return { kind: 'commit', outcome, status, latencyMs, value: { ...value, upstream, permit, response, controller, plan, contentEncoding } };
+    return { kind: 'commit', outcome, status, latencyMs, value: { ...value, upstream, permit, response, controller, plan, contentEncoding, attemptEvent: event } };
   };
   const contentType = headerText(response.headers['content-type']) ?? '';
   if (outcome === 'success' && x.stream && contentType.includes('text/event-stream')) {

@@ -5,7 +5,7 @@ import { pricedUsage } from './priced-usage';
 import { rememberResponseId, responseIdOfAnswer } from './response-ids';
 import { relayStream } from './stream-relay';
 import { HEADERS, PATHS } from '../../../src/contract';
-import type { TokenUsage, UnbufferedReason } from '../../events';
+import type { AttemptOutcome, TokenUsage, UnbufferedReason } from '../../events';
 import type { AbortLike } from '../attempts/attempt-controller';
 import { reportOutcome } from '../attempts/breaker-verdict';
 import { classifyStatus } from '../attempts/failure-classifier';
@@ -31,6 +31,8 @@ export interface CommitResult extends Answer {
   readonly redactions?: number;
   /** Why the body went through unbuffered (unpriced), when it did. */
   readonly unbuffered?: UnbufferedReason;
+  /** Streams: how the upstream failed after output started (a break, the idle timer, an error event, no end event). */
+  readonly upstreamFailure?: { readonly outcome: AttemptOutcome; readonly code?: string };
 }
 
 /**

@@ -5,6 +5,7 @@ import { rememberResponseId } from './response-ids';
 import type { AttemptOutcome } from '../../events';
 import type { AbortLike } from '../attempts/attempt-controller';
 import { reportOutcome } from '../attempts/breaker-verdict';
+import { errorCodeOf } from '../attempts/error-code';
 import { AttemptAbort, classifyError } from '../attempts/failure-classifier';
 import type { HeldStream } from '../attempts/stream-hold-back';
 import type { Committable } from '../attempts/upstream-attempt';
@@ -41,7 +42,8 @@ export async function relayStream(
   let waitedMs = 0;
   let timeToFirstTokenMs: number | undefined;
   let endedBy: string | undefined;
-  let failure: { outcome: AttemptOutcome; code: string } | undefined;
+  /** How the upstream failed after output started: the client's error code and the upstream's (undici, Node, or the idle timer's). */
+  let failure: { outcome: AttemptOutcome; code: string; upstreamCode?: string } | undefined;
   const stop = (reason: string): void => {
     if (endedBy) return;
     endedBy = reason;
@@ -122,7 +124,11 @@ export async function relayStream(
       if (!res.writableEnded && !res.destroyed) res.write(pipeline.errorFrame('upstream_event_too_large', error.message));
     } else {
       outcome = classifyError(error, controller.signal.reason);
-      failure = { outcome, code: outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken' };
+      failure = {
+        outcome,
+        code: outcome === 'timeout' ? 'upstream_timeout' : 'upstream_stream_broken',
+        upstreamCode: errorCodeOf(error, controller.signal.reason),
+      };
       if (!res.writableEnded && !res.destroyed) {
         res.write(pipeline.errorFrame(failure.code, `the stream from ${upstream.name} broke after output started (${outcome})`));
       }
@@ -143,5 +149,6 @@ export async function relayStream(
   const status = clientEnded ? 499 : value.response.statusCode;
   const errorCode = failure?.code ?? (endedBy === 'client_write_timeout' ? 'client_write_timeout' : endedBy === 'client' ? 'client_closed_request' : undefined);
   const redactions = pipeline.redactions > 0 ? pipeline.redactions : undefined;
-  return { status, errorCode, upstream: upstream.name, timeToFirstTokenMs, waitedMs, redactions, ...priced };
+  const upstreamFailure = failure ? { outcome: failure.outcome, code: failure.upstreamCode } : undefined;
+  return { status, errorCode, upstream: upstream.name, timeToFirstTokenMs, waitedMs, redactions, upstreamFailure, ...priced };
 }
