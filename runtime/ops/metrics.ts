@@ -31,6 +31,7 @@ export class ProxyMetrics implements ProxyEvents {
   public readonly registry = new Registry();
   private readonly models: ModelLabels;
   private source?: UpstreamStateSource;
+  private requestBodyBytes?: () => number;
 
   private readonly httpRequests = new Counter({ name: METRICS.httpRequestsTotal, help: 'Proxied requests by route, model and status (HPA: http_requests_per_second via prometheus-adapter).', labelNames: [L.route, L.model, L.status], registers: [this.registry] });
   private readonly duration = new Histogram({ name: METRICS.requestDurationSeconds, help: 'Whole-request latency in seconds.', labelNames: [L.route, L.model, L.status], buckets: LATENCY_BUCKETS, registers: [this.registry] });
@@ -98,11 +99,24 @@ export class ProxyMetrics implements ProxyEvents {
         this.set(self.source?.bufferedResponseBytes ? self.source.bufferedResponseBytes() : 0);
       },
     });
+    new Gauge({
+      name: METRICS.bufferedRequestBytes,
+      help: 'Request body bytes held in memory now (bodies still arriving included), against limits.maxBufferedRequestBytes.',
+      registers: [this.registry],
+      collect() {
+        this.set(self.requestBodyBytes ? self.requestBodyBytes() : 0);
+      },
+    });
     this.reloads.inc({ [L.result]: METRIC_LABEL_VALUES.reloadOk }, 0);
     this.reloads.inc({ [L.result]: METRIC_LABEL_VALUES.reloadFailed }, 0);
   }
 
   /** Where the breaker gauge reads upstream states at scrape time. */
+  /** Where the request-body gauge reads the bytes held at scrape time (the server's request body budget). */
+  attachRequestBodies(read: () => number): void {
+    this.requestBodyBytes = read;
+  }
+
   attach(source: UpstreamStateSource): void {
     this.source = source;
   }

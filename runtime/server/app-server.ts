@@ -12,6 +12,7 @@ import { requestIdFrom } from '../ops/request-id';
 import type { UsageReport, UsageTracker } from '../ops/usage-report';
 import { readBoundedBody } from '../proxy/intake/request-body';
 import { routePath, routesFor, type ProxyRoute } from '../proxy/intake/routes';
+import { BufferBudget, type BufferLease } from '../proxy/response/buffer-budget';
 import { failoverHeaders } from '../proxy/response/failover-headers';
 
 /** Readiness as the server sees it; the drain flips `draining`. */
@@ -92,6 +93,9 @@ export const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
 export function createAppServer(options: AppServerOptions): AppServer {
   const { engine, auth, rateLimiter, metrics, usage, logger, lifecycle } = options;
   let inFlight = 0;
+  // request bodies held in memory, those still arriving included: many slow senders x maxBodyBytes is bounded
+  const bodyBudget = new BufferBudget(options.config().limits.maxBufferedRequestBytes);
+  metrics.attachRequestBodies(() => bodyBudget.used);
   // the forwarding policy follows reloads of server.trustedProxyCidrs
   let forwarding = { cidrs: [] as readonly string[], policy: new ForwardingPolicy([]) };
   const forwardingPolicy = (): ForwardingPolicy => {
@@ -213,8 +217,19 @@ export function createAppServer(options: AppServerOptions): AppServer {
     // the body is read before the request counts as in flight, so slow senders cannot take the
     // slots (they are bounded by limits.requestBodyTimeoutSeconds instead)
     let body: Buffer | undefined;
+    let lease: BufferLease | undefined;
     if (route.hasBody) {
-      const read = await readBoundedBody(req, maxBody);
+      bodyBudget.setLimit(options.config().limits.maxBufferedRequestBytes);
+      lease = bodyBudget.lease();
+      // the body's bytes are given back once the answer is done (a body is kept for replay on failover)
+      releaseOnClose(res, lease);
+      const read = await readBoundedBody(req, maxBody, lease);
+      if (!read.ok && read.reason === 'over_budget') {
+        res.setHeader('connection', 'close');
+        const budget = bodyBudget.limit;
+        refuse(req, res, label, started, 503, 'server_overloaded', `the proxy holds its limit of ${budget} bytes of request bodies (limits.maxBufferedRequestBytes), retry shortly`, { 'retry-after': '1' }, route);
+        return;
+      }
       if (!read.ok && read.reason === 'too_large') {
         res.setHeader('connection', 'close');
         refuse(req, res, label, started, 413, 'request_too_large', `request body of ${read.received} bytes exceeds the limit of ${maxBody} bytes`, {}, route);
@@ -273,4 +288,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.setHeader('content-length', Buffer.byteLength(text));
   res.setHeader('cache-control', 'no-store');
   res.end(text);
+}
+
+/** Gives a request body's share of the pod's budget back once its response is done (or the client is gone). */
+function releaseOnClose(res: ServerResponse, lease: BufferLease): void {
+  if (res.closed) lease.release();
+  else res.once('close', () => lease.release());
 }

@@ -136,6 +136,7 @@ export const limitsSchema = z.strictObject({
   headersTimeoutSeconds: z.number().positive().default(30).describe('Slow-client guard: time to receive request headers, in seconds.'),
   requestBodyTimeoutSeconds: z.number().positive().default(60).describe('Slow-client guard: time to receive the whole request, in seconds.'),
   maxBufferedResponseBytes: z.number().int().min(1024 * 1024).default(MAX_BUFFERED_RESPONSE_BYTES_DEFAULT).describe('Upstream response bytes buffered at once across all requests of the pod (a quarter of the default 1 GiB memory limit); a response that does not fit is streamed through unpriced and logged.'),
+  maxBufferedRequestBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request body bytes held in memory at once across all requests of the pod, bodies still arriving included (a quarter of the default 1 GiB memory limit, 16 bodies of the default maxBodyBytes); a body that does not fit gets 503 `server_overloaded` with `Retry-After`.'),
   maxJsonDepth: z.number().int().min(2).max(1000).default(64).describe('Deepest nesting of objects and arrays accepted in a request body; deeper bodies get 400 `json_too_deep`.'),
 });
 

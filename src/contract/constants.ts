@@ -134,6 +134,8 @@ export const METRICS = {
   httpClientErrorsTotal: 'ai_failover_http_client_errors_total',
   /** Upstream response bytes held in memory now (bodies buffered for pricing), against `limits.maxBufferedResponseBytes`. */
   bufferedResponseBytes: 'ai_failover_buffered_response_bytes',
+  /** Request body bytes held in memory now (bodies still arriving included), against `limits.maxBufferedRequestBytes`. */
+  bufferedRequestBytes: 'ai_failover_buffered_request_bytes',
   /** Responses streamed through unpriced instead of buffered, by `reason` (`buffer_budget`, `response_too_large`). */
   unbufferedResponsesTotal: 'ai_failover_unbuffered_responses_total',
   /** 1 while Redis (shared state) answers, 0 while it does not; absent without REDIS_URL. */
