@@ -73,29 +73,32 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
   if (value.rest) {
     // over the buffer limit or the pod's buffer budget: pass the rest through unpriced (untranslated: too big to rewrite)
     res.writeHead(status, headers);
-    const head = services.redactor().redactBuffer(body);
-    res.write(head.body);
-    if (head.count > 0) Object.assign(sent, { redactions: (sent.redactions ?? 0) + head.count });
+    // every chunk is redacted, a secret split across chunks included (the redactor holds back a secret's length)
+    const redactor = services.redactor();
+    const chunks = redactor.empty ? undefined : redactor.chunkRedactor();
+    const counted = (): CommitResult => (chunks && chunks.count > 0 ? { ...sent, redactions: (sent.redactions ?? 0) + chunks.count } : sent);
+    res.write(chunks ? chunks.push(body) : body);
     try {
       for (;;) {
         const step = await value.rest.next();
         if (step.done) break;
-        if (!res.write(step.value) && !(await waitDrain(res, requestSignal, x.config.timeouts.clientWriteSeconds * 1000))) {
+        const out = chunks ? chunks.push(step.value) : step.value;
+        if (!res.write(out) && !(await waitDrain(res, requestSignal, x.config.timeouts.clientWriteSeconds * 1000))) {
           // a client that stopped reading: end it and free the upstream
           value.controller.abort();
           reportOutcome(upstream, permit, 'aborted', services.now());
           res.destroy();
-          return { ...sent, status: 499, errorCode: 'client_write_timeout' };
+          return { ...counted(), status: 499, errorCode: 'client_write_timeout' };
         }
       }
       reportOutcome(upstream, permit, classifyStatus(status), services.now());
     } catch {
       reportOutcome(upstream, permit, requestSignal.aborted ? 'aborted' : 'connection_error', services.now());
       res.destroy();
-      return sent;
+      return counted();
     }
-    res.end();
-    return sent;
+    res.end(chunks ? chunks.end() : undefined);
+    return counted();
   }
   reportOutcome(upstream, permit, classifyStatus(status), services.now());
   let priced: Pick<CommitResult, 'usage' | 'costUsd'> = {};

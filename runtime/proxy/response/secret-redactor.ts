@@ -61,6 +61,15 @@ export class SecretRedactor {
     return { body: Buffer.from(redacted.text, 'utf8'), count: redacted.count };
   }
 
+  /**
+   * A redactor for a body passed through chunk by chunk: it holds back the
+   * last bytes of each chunk that could begin a secret (one less than the
+   * longest form), so a secret split across chunks is still found.
+   */
+  public chunkRedactor(): ChunkRedactor {
+    return new ChunkRedactor(this.bufferNeedles);
+  }
+
   /** Replaces secrets in header values in place; returns how many were replaced. */
   public redactHeaders(headers: OutgoingHttpHeaders): number {
     if (this.empty) return 0;
@@ -82,6 +91,55 @@ export class SecretRedactor {
       }
     }
     return count;
+  }
+}
+
+/** See {@link SecretRedactor.chunkRedactor}: works on bytes (as latin1 text), so UTF-8 split across chunks is safe. */
+export class ChunkRedactor {
+  private readonly matcher: RegExp | undefined;
+  private readonly lookBack: number;
+  private carry = '';
+  private found = 0;
+
+  public constructor(needles: readonly Buffer[]) {
+    this.matcher = needles.length === 0 ? undefined : new RegExp(needles.map((n) => escapeRegExp(n.toString('latin1'))).join('|'), 'g');
+    this.lookBack = Math.max(0, ...needles.map((n) => n.length - 1));
+  }
+
+  /** Secrets replaced so far. */
+  public get count(): number {
+    return this.found;
+  }
+
+  /** The bytes of `chunk` (and of what was held back) that can go out now, secrets replaced. */
+  public push(chunk: Buffer): Buffer {
+    if (this.matcher === undefined) return chunk;
+    const text = this.carry + chunk.toString('latin1');
+    let cut = Math.max(0, text.length - this.lookBack);
+    let out = '';
+    let at = 0;
+    this.matcher.lastIndex = 0;
+    for (let match = this.matcher.exec(text); match !== null && match.index < cut; match = this.matcher.exec(text)) {
+      out += text.slice(at, match.index) + REDACTED;
+      at = match.index + match[0].length;
+      this.found += 1;
+    }
+    cut = Math.max(cut, at);
+    out += text.slice(at, cut);
+    this.carry = text.slice(cut);
+    return Buffer.from(out, 'latin1');
+  }
+
+  /** What was held back, at the end of the body (a secret in it is whole by now). */
+  public end(): Buffer {
+    const rest = this.carry;
+    this.carry = '';
+    if (rest.length === 0 || this.matcher === undefined) return Buffer.from(rest, 'latin1');
+    this.matcher.lastIndex = 0;
+    return Buffer.from(rest.replace(this.matcher, () => {
+      this.found += 1;
+      return REDACTED;
+    }), 'latin1');
   }
 }
 
