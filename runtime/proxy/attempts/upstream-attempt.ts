@@ -41,8 +41,9 @@ export interface Committable {
   /** A `Content-Encoding` the proxy could not decode: passed on with the body as it came. */
   readonly contentEncoding?: string;
   /**
-   * Streams: the attempt's event, sent once the stream has ended (with the
-   * outcome and error code of a break after output started), not at commit.
+   * Streams and bodies passed through unbuffered: the attempt's event, sent
+   * once the body has ended (with the outcome and error code of a break
+   * after output started), not at commit.
    */
   readonly attemptEvent?: AttemptFinishedEvent;
 }
@@ -196,8 +197,8 @@ export async function attemptUpstream(
   }
   const contentEncoding = decodable ? undefined : headerText(response.headers['content-encoding']);
   const commitOk = (value: Pick<Committable, 'body' | 'rest' | 'stream' | 'lease' | 'unbuffered'>): AttemptResult => {
-    // a stream's attempt is reported when it ends: a break after output started is still this attempt's
-    const event = value.stream ? attemptEvent(outcome, status) : undefined;
+    // a stream's (or an unbuffered body's) attempt is reported when it ends: a break after output started is still this attempt's
+    const event = value.rest ? attemptEvent(outcome, status) : undefined;
     const latencyMs = event ? event.latencyMs : settle(outcome, status);
     if (outcome === 'success') recordLatency(upstream, latencyMs);
     return { kind: 'commit', outcome, status, latencyMs, value: { ...value, upstream, permit, response, controller, plan, contentEncoding, attemptEvent: event } };

@@ -8,6 +8,7 @@ import { HEADERS, PATHS } from '../../../src/contract';
 import type { AttemptOutcome, TokenUsage, UnbufferedReason } from '../../events';
 import type { AbortLike } from '../attempts/attempt-controller';
 import { reportOutcome } from '../attempts/breaker-verdict';
+import { errorCodeOf } from '../attempts/error-code';
 import { classifyStatus } from '../attempts/failure-classifier';
 import type { Committable } from '../attempts/upstream-attempt';
 import { waitDrain } from '../attempts/waits';
@@ -31,7 +32,7 @@ export interface CommitResult extends Answer {
   readonly redactions?: number;
   /** Why the body went through unbuffered (unpriced), when it did. */
   readonly unbuffered?: UnbufferedReason;
-  /** Streams: how the upstream failed after output started (a break, the idle timer, an error event, no end event). */
+  /** Streams and unbuffered bodies: how the upstream failed after output started (a break, the idle timer, an error event, no end event). */
   readonly upstreamFailure?: { readonly outcome: AttemptOutcome; readonly code?: string };
 }
 
@@ -92,10 +93,12 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
         }
       }
       reportOutcome(upstream, permit, classifyStatus(status), services.now());
-    } catch {
-      reportOutcome(upstream, permit, requestSignal.aborted ? 'aborted' : 'connection_error', services.now());
+    } catch (error) {
+      const gone = requestSignal.aborted;
+      reportOutcome(upstream, permit, gone ? 'aborted' : 'connection_error', services.now());
       res.destroy();
-      return counted();
+      if (gone) return counted();
+      return { ...counted(), upstreamFailure: { outcome: 'connection_error', code: errorCodeOf(error, value.controller.signal.reason) } };
     }
     res.end(chunks ? chunks.end() : undefined);
     return counted();
