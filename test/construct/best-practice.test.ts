@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { find, Manifest, synthProxy } from './helpers';
+import { podFindings, selectsPods } from './pod-lint';
 import { Autoscaling, ProxyRuntime } from '../../src';
 
 /** Every best-practice finding for one proxy's manifests (empty when clean). */
@@ -11,32 +12,8 @@ function lint(manifests: Manifest[]): string[] {
   const findings: string[] = [];
   const deployment = find(manifests, 'Deployment');
   const pod = deployment.spec.template.spec;
-  const podLabels = deployment.spec.template.metadata.labels;
-  const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
-
-  if (pod.securityContext?.runAsNonRoot !== true) findings.push('pod: runAsNonRoot');
-  if (!(pod.securityContext?.runAsUser >= 10000) || !(pod.securityContext?.runAsGroup >= 10000)) findings.push('pod: uid/gid below 10000');
-  if (pod.automountServiceAccountToken !== false) findings.push('pod: service account token mounted');
-  if (!pod.serviceAccountName || pod.serviceAccountName === 'default') findings.push('pod: default service account');
-  for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
-    const sc = c.securityContext ?? {};
-    if (sc.readOnlyRootFilesystem !== true) findings.push(`${c.name}: writable root filesystem`);
-    if (sc.allowPrivilegeEscalation !== false) findings.push(`${c.name}: privilege escalation`);
-    if (!(sc.capabilities?.drop ?? []).includes('ALL')) findings.push(`${c.name}: capabilities not dropped`);
-    if ((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault') findings.push(`${c.name}: seccomp`);
-    if (sc.privileged === true) findings.push(`${c.name}: privileged`);
-    for (const kind of ['requests', 'limits']) {
-      for (const resource of ['cpu', 'memory', 'ephemeral-storage']) {
-        if (!c.resources?.[kind]?.[resource]) findings.push(`${c.name}: no ${resource} ${kind}`);
-      }
-    }
-    const tag = c.image.split('/').pop().split(':')[1];
-    if (!c.image.includes('@sha256:') && (!tag || tag === 'latest')) findings.push(`${c.name}: unpinned image ${c.image}`);
-  }
-  for (const c of pod.containers) {
-    if (!c.livenessProbe || !c.readinessProbe) findings.push(`${c.name}: missing probe`);
-    else if (JSON.stringify(c.livenessProbe.httpGet) === JSON.stringify(c.readinessProbe.httpGet)) findings.push(`${c.name}: identical liveness and readiness probes`);
-  }
+  const selects = (selector: Record<string, string>) => selectsPods(deployment, selector);
+  findings.push(...podFindings(deployment));
   if (!pod.affinity?.podAntiAffinity && !pod.topologySpreadConstraints) findings.push('pod: no zone spread');
   if (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) findings.push('pod: required anti-affinity');
 

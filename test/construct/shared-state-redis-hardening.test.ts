@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { find, Manifest, synthProxy } from './helpers';
+import { podFindings, selectsPods } from './pod-lint';
 import { SecretKeyRef, SharedState } from '../../src';
 
 const REDIS = 'holysheep-ai-proxy-redis';
@@ -13,27 +14,9 @@ function lintRedis(manifests: Manifest[]): string[] {
   const findings: string[] = [];
   const deployment = find(manifests, 'Deployment', REDIS);
   const pod = deployment.spec.template.spec;
-  const podLabels = deployment.spec.template.metadata.labels;
-  const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
-  if (pod.securityContext?.runAsNonRoot !== true) findings.push('pod: runAsNonRoot');
-  if (!(pod.securityContext?.runAsUser >= 10000) || !(pod.securityContext?.runAsGroup >= 10000)) findings.push('pod: uid/gid below 10000');
-  if (pod.automountServiceAccountToken !== false) findings.push('pod: service account token mounted');
-  if (!pod.serviceAccountName || pod.serviceAccountName === 'default') findings.push('pod: default service account');
+  const selects = (selector: Record<string, string>) => selectsPods(deployment, selector);
+  findings.push(...podFindings(deployment));
   for (const c of pod.containers) {
-    const sc = c.securityContext ?? {};
-    if (sc.readOnlyRootFilesystem !== true) findings.push(`${c.name}: writable root filesystem`);
-    if (sc.allowPrivilegeEscalation !== false) findings.push(`${c.name}: privilege escalation`);
-    if (!(sc.capabilities?.drop ?? []).includes('ALL')) findings.push(`${c.name}: capabilities not dropped`);
-    if ((sc.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault') findings.push(`${c.name}: seccomp`);
-    for (const kind of ['requests', 'limits']) {
-      for (const resource of ['cpu', 'memory', 'ephemeral-storage']) {
-        if (!c.resources?.[kind]?.[resource]) findings.push(`${c.name}: no ${resource} ${kind}`);
-      }
-    }
-    const tag = c.image.split('/').pop().split(':')[1];
-    if (!c.image.includes('@sha256:') && (!tag || tag === 'latest')) findings.push(`${c.name}: unpinned image ${c.image}`);
-    if (!c.livenessProbe || !c.readinessProbe) findings.push(`${c.name}: missing probe`);
-    else if (JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe)) findings.push(`${c.name}: identical liveness and readiness probes`);
     // a read-only root needs a writable /data (Redis's working directory)
     const data = (c.volumeMounts ?? []).find((m: any) => m.mountPath === '/data');
     const volume = pod.volumes?.find((v: any) => v.name === data?.name);
