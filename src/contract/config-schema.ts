@@ -225,6 +225,14 @@ export const configSchema = z
         message: `must be >= retries.baseDelayMs (${config.retries.baseDelayMs})`,
       });
     }
+    if (config.limits.maxBufferedRequestBytes < config.limits.maxBodyBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', 'maxBufferedRequestBytes'],
+        input: config.limits.maxBufferedRequestBytes,
+        message: `must be >= limits.maxBodyBytes (${config.limits.maxBodyBytes}): a body of the largest accepted size could never be held`,
+      });
+    }
     if (config.circuitBreaker.maxRecoveryTimeoutSeconds < config.circuitBreaker.recoveryTimeoutSeconds) {
       ctx.addIssue({
         code: 'custom',
