@@ -62,8 +62,14 @@ describe('maxBufferedResponseMebibytes', () => {
     // GIVEN a 512 MiB pod / WHEN synthesized
     const { rendered, runtime } = configOf({ memoryRequestMebibytes: 256, memoryLimitMebibytes: 512 });
     // THEN 128 MiB may be buffered at once
-    expect(rendered.limits).toEqual({ maxBufferedResponseBytes: 128 * MIB });
+    expect(rendered.limits).toEqual({ maxBufferedResponseBytes: 128 * MIB, maxBufferedRequestBytes: 128 * MIB });
     expect(runtime.limits.maxBufferedResponseBytes).toBe(128 * MIB);
+    // AND request bodies held at once get the same quarter
+    expect(runtime.limits.maxBufferedRequestBytes).toBe(128 * MIB);
+  });
+
+  it('keeps the request-body budget at one largest body (16 MiB) at least', () => {
+    expect(configOf({ memoryRequestMebibytes: 32, memoryLimitMebibytes: 48 }).runtime.limits.maxBufferedRequestBytes).toBe(16 * MIB);
   });
 
   it('rounds a quarter down to whole MiB and keeps the runtime\'s 1 MiB minimum', () => {

@@ -81,8 +81,7 @@ export function renderProxyConfig(settings: ProxySettings, sharedState?: SharedS
     pricing: settings.pricing,
     logging: { level: settings.logLevel },
     lifecycle: { shutdownDelaySeconds: settings.shutdownDelaySeconds, drainTimeoutSeconds: settings.drainTimeoutSeconds },
-    ...(settings.maxBufferedResponseBytes !== MAX_BUFFERED_RESPONSE_BYTES_DEFAULT
-      ? { limits: { maxBufferedResponseBytes: settings.maxBufferedResponseBytes } } : {}),
+    ...limitsSection(settings),
     ...(settings.trustedProxyCidrs.length > 0 ? { server: { trustedProxyCidrs: settings.trustedProxyCidrs } } : {}),
     ...egressSection(settings),
     ...(sharedState ? { sharedState } : {}),
@@ -105,6 +104,21 @@ export function resolvePricing(prices: readonly ModelPrice[] | undefined): Model
     table[price.model] = { inputPerMillion: price.inputPerMillionUsd, outputPerMillion: price.outputPerMillionUsd };
   }
   return table;
+}
+
+/** The runtime's `limits.maxBufferedRequestBytes` default. */
+const MAX_BUFFERED_REQUEST_BYTES_DEFAULT = 256 * 1024 * 1024;
+
+/** `{ limits }` with the memory budgets that differ from the runtime's defaults, else `{}`. */
+function limitsSection(settings: ProxySettings): { limits?: Record<string, number> } {
+  const limits: Record<string, number> = {};
+  if (settings.maxBufferedResponseBytes !== MAX_BUFFERED_RESPONSE_BYTES_DEFAULT) {
+    limits.maxBufferedResponseBytes = settings.maxBufferedResponseBytes;
+  }
+  if (settings.maxBufferedRequestBytes !== MAX_BUFFERED_REQUEST_BYTES_DEFAULT) {
+    limits.maxBufferedRequestBytes = settings.maxBufferedRequestBytes;
+  }
+  return Object.keys(limits).length > 0 ? { limits } : {};
 }
 
 /** `{ egress }` when an HTTPS proxy, no-proxy hosts or a CA bundle is set, else `{}` (no empty section). */

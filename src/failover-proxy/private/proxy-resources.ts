@@ -61,3 +61,15 @@ export function resolveBufferedResponseBytes(props: FailoverProxyProps, sizes: R
   }
   return mebibytes * MIB;
 }
+
+/** The runtime's `limits.maxBufferedRequestBytes` and `limits.maxBodyBytes` defaults (the request-body budget holds one largest body at least). */
+const REQUEST_BUDGET = { default: 256 * MIB, minimum: 16 * MIB } as const;
+
+/**
+ * config.yaml `limits.maxBufferedRequestBytes` (request bodies held at once
+ * across the pod): a quarter of the memory limit, never above the runtime's
+ * default (256 MiB) nor below one largest request body (16 MiB). @internal
+ */
+export function resolveBufferedRequestBytes(sizes: ResourceSizes): number {
+  return Math.min(REQUEST_BUDGET.default, Math.max(REQUEST_BUDGET.minimum, Math.floor(sizes.memoryLimitMebibytes / 4) * MIB));
+}

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ModelPriceTable, resolvePricing } from './config-rendering';
 import { checkDnsIpBlocks, checkDnsPorts, checkEgressPorts, NetworkPolicySettings, resolveNetworkPolicy } from './network-policy-spec';
 import { checkPdbMinAvailable } from './pod-disruption-budget';
-import { resolveBufferedResponseBytes, resolveResourceSizes } from './proxy-resources';
+import { resolveBufferedRequestBytes, resolveBufferedResponseBytes, resolveResourceSizes } from './proxy-resources';
 import { Autoscaling } from '../../autoscaling/autoscaling';
 import { CIRCUIT_BREAKER_DEFAULTS, CLIENT_KEY_MIN_LENGTH, LIFECYCLE_DEFAULTS, RATE_LIMIT_DEFAULTS, RETRIES_DEFAULTS, TIMEOUTS_DEFAULTS } from '../../contract';
 import type { FailoverMonitoringOptions } from '../../observability';
@@ -82,6 +82,8 @@ export interface ProxySettings {
   readonly resources: ResourceSizes;
   /** config.yaml `limits.maxBufferedResponseBytes`: the prop, else derived from the memory limit. */
   readonly maxBufferedResponseBytes: number;
+  /** config.yaml `limits.maxBufferedRequestBytes`: derived from the memory limit. */
+  readonly maxBufferedRequestBytes: number;
   /** config.yaml `server.trustedProxyCidrs`: peers whose forwarding headers count (empty: none). */
   readonly trustedProxyCidrs: string[];
   readonly zoneMaxSkew: number;
@@ -205,6 +207,7 @@ export function resolveProxySettings(props: FailoverProxyProps): ProxySettings {
     configRollout: props.configRollout ?? ConfigRollout.HOT_RELOAD,
     resources,
     maxBufferedResponseBytes: resolveBufferedResponseBytes(props, resources),
+    maxBufferedRequestBytes: resolveBufferedRequestBytes(resources),
     trustedProxyCidrs: [...(props.trustedProxyCidrs ?? [])],
     zoneMaxSkew: props.zoneMaxSkew ?? 1,
     zoneWhenUnsatisfiable: props.zoneWhenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY,
