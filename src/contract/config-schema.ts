@@ -13,6 +13,8 @@ import {
   CIRCUIT_BREAKER_DEFAULTS,
   CLIENT_KEY_MIN_LENGTH,
   LIFECYCLE_DEFAULTS,
+  MAX_BODY_BYTES_DEFAULT,
+  MAX_BUFFERED_REQUEST_BYTES_DEFAULT,
   MAX_BUFFERED_RESPONSE_BYTES_DEFAULT,
   RATE_LIMIT_DEFAULTS,
   RETRIES_DEFAULTS,
@@ -128,7 +130,7 @@ export const authSchema = z.strictObject({
 });
 
 export const limitsSchema = z.strictObject({
-  maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024).describe('Largest request body accepted, in bytes (MAX_BODY_BYTES).'),
+  maxBodyBytes: z.number().int().min(1024).default(MAX_BODY_BYTES_DEFAULT).describe('Largest request body accepted, in bytes (MAX_BODY_BYTES).'),
   maxResponseBytes: z.number().int().min(1024).default(32 * 1024 * 1024).describe('Largest upstream JSON response buffered for pricing, in bytes.'),
   maxStreamEventBytes: z.number().int().min(1024).default(4 * 1024 * 1024).describe('Largest single upstream SSE event, in bytes (a Responses `response.completed` repeats the whole answer); a bigger one ends the stream with an error frame.'),
   responseAffinityEntries: z.number().int().min(0).default(10_000).describe('Responses API: response ids remembered per pod with the upstream that created them (`previous_response_id` follow-ups go there); 0 disables.'),
@@ -136,7 +138,7 @@ export const limitsSchema = z.strictObject({
   headersTimeoutSeconds: z.number().positive().default(30).describe('Slow-client guard: time to receive request headers, in seconds.'),
   requestBodyTimeoutSeconds: z.number().positive().default(60).describe('Slow-client guard: time to receive the whole request, in seconds.'),
   maxBufferedResponseBytes: z.number().int().min(1024 * 1024).default(MAX_BUFFERED_RESPONSE_BYTES_DEFAULT).describe('Upstream response bytes buffered at once across all requests of the pod (a quarter of the default 1 GiB memory limit); a response that does not fit is streamed through unpriced and logged.'),
-  maxBufferedRequestBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request body bytes held in memory at once across all requests of the pod, bodies still arriving included (a quarter of the default 1 GiB memory limit, 16 bodies of the default maxBodyBytes); a body that does not fit gets 503 `server_overloaded` with `Retry-After`.'),
+  maxBufferedRequestBytes: z.number().int().min(1024 * 1024).default(MAX_BUFFERED_REQUEST_BYTES_DEFAULT).describe('Request body bytes held in memory at once across all requests of the pod, bodies still arriving included (a quarter of the default 1 GiB memory limit, 16 bodies of the default maxBodyBytes); a body that does not fit gets 503 `server_overloaded` with `Retry-After`.'),
   maxJsonDepth: z.number().int().min(2).max(1000).default(64).describe('Deepest nesting of objects and arrays accepted in a request body; deeper bodies get 400 `json_too_deep`.'),
 });
 

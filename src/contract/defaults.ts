@@ -65,6 +65,17 @@ export const SHARED_STATE_DEFAULTS = {
  */
 export const MAX_BUFFERED_RESPONSE_BYTES_DEFAULT = 256 * 1024 * 1024;
 
+/**
+ * Request body bytes held at once across the requests of one pod, bodies
+ * still arriving included (config.yaml `limits.maxBufferedRequestBytes`): a
+ * quarter of the default 1 GiB memory limit. FailoverProxy derives a smaller
+ * one from a lower `memoryLimitMebibytes`.
+ */
+export const MAX_BUFFERED_REQUEST_BYTES_DEFAULT = 256 * 1024 * 1024;
+
+/** Largest request body accepted (config.yaml `limits.maxBodyBytes`, env `MAX_BODY_BYTES`). */
+export const MAX_BODY_BYTES_DEFAULT = 16 * 1024 * 1024;
+
 /** Connections kept open to one upstream at most, per pod (config.yaml `upstreams[].maxConnections`, fastify-reply-from's 128). */
 export const UPSTREAM_MAX_CONNECTIONS = { default: 128, max: 4096 } as const;
 

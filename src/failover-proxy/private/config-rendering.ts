@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { ApiKeyEnv, assignApiKeyEnvs } from './api-key-envs';
 import { CA_BUNDLE_PATH } from './ca-bundle';
 import { legacyEnvSharedKey } from './legacy-env-vars';
-import { DEFAULT_PRICING, MAX_BUFFERED_RESPONSE_BYTES_DEFAULT, parseProxyConfig, TIMEOUTS_DEFAULTS, UPSTREAM_MAX_CONNECTIONS } from '../../contract';
+import { DEFAULT_PRICING, MAX_BUFFERED_REQUEST_BYTES_DEFAULT, MAX_BUFFERED_RESPONSE_BYTES_DEFAULT, parseProxyConfig, TIMEOUTS_DEFAULTS, UPSTREAM_MAX_CONNECTIONS } from '../../contract';
 import type { ModelPrice } from '../failover-proxy-props';
 import type { ProxySettings } from './proxy-settings';
 import type { SharedStateConfigSection } from '../../shared-state/private/shared-state-parts';
@@ -105,9 +105,6 @@ export function resolvePricing(prices: readonly ModelPrice[] | undefined): Model
   }
   return table;
 }
-
-/** The runtime's `limits.maxBufferedRequestBytes` default. */
-const MAX_BUFFERED_REQUEST_BYTES_DEFAULT = 256 * 1024 * 1024;
 
 /** `{ limits }` with the memory budgets that differ from the runtime's defaults, else `{}`. */
 function limitsSection(settings: ProxySettings): { limits?: Record<string, number> } {

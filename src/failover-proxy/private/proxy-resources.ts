@@ -4,7 +4,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
  */
-import { MAX_BUFFERED_RESPONSE_BYTES_DEFAULT } from '../../contract';
+import { MAX_BODY_BYTES_DEFAULT, MAX_BUFFERED_REQUEST_BYTES_DEFAULT, MAX_BUFFERED_RESPONSE_BYTES_DEFAULT } from '../../contract';
 import { checkInt } from '../../private/prop-checks';
 import type { ResourceSizes } from '../../private/resource-requirements';
 import type { FailoverProxyProps } from '../failover-proxy-props';
@@ -62,14 +62,12 @@ export function resolveBufferedResponseBytes(props: FailoverProxyProps, sizes: R
   return mebibytes * MIB;
 }
 
-/** The runtime's `limits.maxBufferedRequestBytes` and `limits.maxBodyBytes` defaults (the request-body budget holds one largest body at least). */
-const REQUEST_BUDGET = { default: 256 * MIB, minimum: 16 * MIB } as const;
-
 /**
  * config.yaml `limits.maxBufferedRequestBytes` (request bodies held at once
  * across the pod): a quarter of the memory limit, never above the runtime's
  * default (256 MiB) nor below one largest request body (16 MiB). @internal
  */
 export function resolveBufferedRequestBytes(sizes: ResourceSizes): number {
-  return Math.min(REQUEST_BUDGET.default, Math.max(REQUEST_BUDGET.minimum, Math.floor(sizes.memoryLimitMebibytes / 4) * MIB));
+  // the budget holds one body of the largest accepted size at least
+  return Math.min(MAX_BUFFERED_REQUEST_BYTES_DEFAULT, Math.max(MAX_BODY_BYTES_DEFAULT, Math.floor(sizes.memoryLimitMebibytes / 4) * MIB));
 }
