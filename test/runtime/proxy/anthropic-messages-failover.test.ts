@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startMockUpstream, type MockMode, type MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockMode } from '../../../runtime/mock/mock-upstream';
 import { HEADERS } from '../../../src/contract';
+import { useProxyFixture } from '../../support/proxy-fixture';
 import { CLIENT_KEY, mockUpstreamsConfig, startRunningProxy, UPSTREAM_KEY, type StartedProxy } from '../../support/running-proxy';
 
 const TOOL = { name: 'get_weather', description: 'weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
@@ -16,20 +17,13 @@ const PRIMARY_FAULTS: ReadonlyArray<readonly [string, MockMode]> = [
 ];
 
 describe('POST /v1/messages through the proxy with the Anthropic SDK', () => {
-  let mocks: MockUpstream[] = [];
-  let proxy: StartedProxy | undefined;
-  afterEach(async () => {
-    await proxy?.close();
-    proxy = undefined;
-    await Promise.all(mocks.map((m) => m.close()));
-    mocks = [];
-  });
+  const fx = useProxyFixture<StartedProxy>();
 
   const start = async (primary: MockMode = { kind: 'ok' }): Promise<Anthropic> => {
-    mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
-    mocks[0].setMode(primary);
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks, { upstreamFields: [ANTHROPIC, ANTHROPIC] }));
-    return new Anthropic({ apiKey: CLIENT_KEY, baseURL: proxy.url, maxRetries: 0 });
+    fx.mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
+    fx.mocks[0].setMode(primary);
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks, { upstreamFields: [ANTHROPIC, ANTHROPIC] }));
+    return new Anthropic({ apiKey: CLIENT_KEY, baseURL: fx.proxy.url, maxRetries: 0 });
   };
 
   it('sends the upstream key as x-api-key with anthropic-version, never the client key', async () => {
@@ -43,7 +37,7 @@ describe('POST /v1/messages through the proxy with the Anthropic SDK', () => {
     // THEN the answer is Anthropic's, and the upstream saw its own key, a version and the beta
     expect(data.content).toEqual([{ type: 'text', text: 'Hello from the mock upstream.' }]);
     expect(response.headers.get(HEADERS.upstream)).toBe('primary');
-    const sent = mocks[0].received[0];
+    const sent = fx.mocks[0].received[0];
     expect(sent.path).toBe('/v1/messages');
     expect(sent.headers['x-api-key']).toBe(UPSTREAM_KEY);
     expect(sent.headers.authorization).toBeUndefined();
@@ -72,10 +66,10 @@ describe('POST /v1/messages through the proxy with the Anthropic SDK', () => {
 
   it('makes messages.stream throw an APIError when the stream breaks after content flowed', async () => {
     // GIVEN one upstream whose stream breaks after its first text delta
-    mocks = [await startMockUpstream({ name: 'primary' })];
-    mocks[0].setMode({ kind: 'broken-stream', afterChunks: 4 });
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks, { upstreamFields: [ANTHROPIC] }));
-    const client = new Anthropic({ apiKey: CLIENT_KEY, baseURL: proxy.url, maxRetries: 0 });
+    fx.mocks = [await startMockUpstream({ name: 'primary' })];
+    fx.mocks[0].setMode({ kind: 'broken-stream', afterChunks: 4 });
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks, { upstreamFields: [ANTHROPIC] }));
+    const client = new Anthropic({ apiKey: CLIENT_KEY, baseURL: fx.proxy.url, maxRetries: 0 });
     // WHEN the stream is read
     const texts: string[] = [];
     const read = (async () => {
@@ -91,7 +85,7 @@ describe('POST /v1/messages through the proxy with the Anthropic SDK', () => {
   it('answers every upstream failing in Anthropic\'s error shape with the same status as the OpenAI routes', async () => {
     // GIVEN two upstreams answering 503
     const client = await start({ kind: 'status', status: 503 });
-    mocks[1].setMode({ kind: 'status', status: 503 });
+    fx.mocks[1].setMode({ kind: 'status', status: 503 });
     // WHEN a message is created
     const error = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     // THEN it is a 502 with {"type":"error","error":{type,message}}
@@ -104,21 +98,21 @@ describe('POST /v1/messages through the proxy with the Anthropic SDK', () => {
   it('refuses a wrong key with 401 in Anthropic\'s shape and accepts the right one as x-api-key', async () => {
     // GIVEN the proxy with one client key
     await start();
-    const client = new Anthropic({ apiKey: 'wrong-key-456', baseURL: proxy!.url, maxRetries: 0 });
+    const client = new Anthropic({ apiKey: 'wrong-key-456', baseURL: fx.proxy!.url, maxRetries: 0 });
     // WHEN a message is created with another key
     const error = await client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     // THEN 401 authentication_error, and no upstream was asked
     expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
-    expect(mocks[0].requests).toBe(0);
+    expect(fx.mocks[0].requests).toBe(0);
     // AND the right key as x-api-key (how Anthropic clients send it) is accepted
-    const withHeader = await fetch(`${proxy!.url}/v1/messages`, {
+    const withHeader = await fetch(`${fx.proxy!.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' },
       body: JSON.stringify({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
     });
     expect(withHeader.status).toBe(200);
-    expect(mocks[0].received[0].headers['x-api-key']).toBe(UPSTREAM_KEY);
+    expect(fx.mocks[0].received[0].headers['x-api-key']).toBe(UPSTREAM_KEY);
   });
 
   it('counts tokens on the anthropic upstream', async () => {
@@ -128,6 +122,6 @@ describe('POST /v1/messages through the proxy with the Anthropic SDK', () => {
     const counted = await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hello there' }] });
     // THEN the upstream's count comes back
     expect(counted.input_tokens).toBeGreaterThan(0);
-    expect(mocks[0].received[0].path).toBe('/v1/messages/count_tokens');
+    expect(fx.mocks[0].received[0].path).toBe('/v1/messages/count_tokens');
   });
 });

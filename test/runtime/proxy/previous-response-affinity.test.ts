@@ -1,28 +1,22 @@
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startMockUpstream, type MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { describe, expect, it } from 'vitest';
+import { startMockUpstream } from '../../../runtime/mock/mock-upstream';
 import { HEADERS } from '../../../src/contract';
+import { useProxyFixture } from '../../support/proxy-fixture';
 import { CLIENT_KEY, mockUpstreamsConfig, startRunningProxy, type StartedProxy } from '../../support/running-proxy';
 
 describe('previous_response_id and /v1/responses/{id} go to the upstream that created the response', () => {
-  let mocks: MockUpstream[] = [];
-  let proxy: StartedProxy | undefined;
-  afterEach(async () => {
-    await proxy?.close();
-    proxy = undefined;
-    await Promise.all(mocks.map((m) => m.close()));
-    mocks = [];
-  });
+  const fx = useProxyFixture<StartedProxy>();
 
   /** A primary and a backup; the first response is created on the backup (the primary answered 503). */
   const startWithResponseOnBackup = async (): Promise<{ client: OpenAI; id: string }> => {
-    mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks, { circuitBreaker: { failureThreshold: 5 } }));
-    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
-    mocks[0].setMode({ kind: 'status', status: 503 });
+    fx.mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks, { circuitBreaker: { failureThreshold: 5 } }));
+    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${fx.proxy.url}/v1`, maxRetries: 0 });
+    fx.mocks[0].setMode({ kind: 'status', status: 503 });
     const { data, response } = await client.responses.create({ model: 'gpt-4.1', input: 'hello' }).withResponse();
     expect(response.headers.get(HEADERS.upstream)).toBe('backup');
-    mocks[0].setMode({ kind: 'ok' });
+    fx.mocks[0].setMode({ kind: 'ok' });
     return { client, id: data.id };
   };
 
@@ -36,14 +30,14 @@ describe('previous_response_id and /v1/responses/{id} go to the upstream that cr
     expect(response.headers.get(HEADERS.upstream)).toBe('backup');
     expect(data.previous_response_id).toBe(id);
     expect(streamed.previous_response_id).toBe(data.id);
-    expect(mocks[0].received.some((r) => r.body.includes('previous_response_id'))).toBe(false);
+    expect(fx.mocks[0].received.some((r) => r.body.includes('previous_response_id'))).toBe(false);
   });
 
   it('answers previous_response_unavailable when the creator cannot serve, never asking another upstream', async () => {
     // GIVEN a response created on the backup, and the backup down now
     const { client, id } = await startWithResponseOnBackup();
-    mocks[1].setMode({ kind: 'status', status: 503 });
-    const primaryBefore = mocks[0].requests;
+    fx.mocks[1].setMode({ kind: 'status', status: 503 });
+    const primaryBefore = fx.mocks[0].requests;
     // WHEN a follow-up names it
     const error = await client.responses.create({ model: 'gpt-4.1', input: 'x', previous_response_id: id }).catch((e: unknown) => e);
     // THEN a 503 OpenAI error with code previous_response_unavailable, param previous_response_id; the primary never saw it
@@ -52,7 +46,7 @@ describe('previous_response_id and /v1/responses/{id} go to the upstream that cr
     expect(apiError.status).toBe(503);
     expect(apiError.code).toBe('previous_response_unavailable');
     expect(apiError.param).toBe('previous_response_id');
-    expect(mocks[0].requests).toBe(primaryBefore);
+    expect(fx.mocks[0].requests).toBe(primaryBefore);
   });
 
   it('sends GET, cancel and DELETE of a response to its creator; after DELETE the id is unknown everywhere (404)', async () => {
@@ -68,20 +62,20 @@ describe('previous_response_id and /v1/responses/{id} go to the upstream that cr
     expect(fetched.id).toBe(id);
     expect((cancel as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
     expect(after).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(mocks[0].received.filter((r) => r.path.includes(id)).map((r) => r.method)).toEqual(['GET']);
+    expect(fx.mocks[0].received.filter((r) => r.path.includes(id)).map((r) => r.method)).toEqual(['GET']);
   });
 
   it('tries an id this pod does not know by priority: an upstream that answers 404 is skipped without a breaker count', async () => {
     // GIVEN a response the backup created directly (as through another pod)
-    mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks, { circuitBreaker: { failureThreshold: 1 } }));
-    const direct = await new OpenAI({ apiKey: 'sk-x', baseURL: mocks[1].url, maxRetries: 0 }).responses.create({ model: 'gpt-4.1', input: 'hello' });
-    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    fx.mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks, { circuitBreaker: { failureThreshold: 1 } }));
+    const direct = await new OpenAI({ apiKey: 'sk-x', baseURL: fx.mocks[1].url, maxRetries: 0 }).responses.create({ model: 'gpt-4.1', input: 'hello' });
+    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${fx.proxy.url}/v1`, maxRetries: 0 });
     // WHEN a follow-up names it through the proxy
     const { data, response } = await client.responses.create({ model: 'gpt-4.1', input: 'next', previous_response_id: direct.id }).withResponse();
     // THEN the primary's 404 previous_response_not_found sent it on to the backup, and the primary's breaker is closed
     expect(response.headers.get(HEADERS.upstream)).toBe('backup');
     expect(data.previous_response_id).toBe(direct.id);
-    expect(proxy.proxy.engine.upstreamStatus().find((u) => u.name === 'primary')?.state).toBe('closed');
+    expect(fx.proxy.proxy.engine.upstreamStatus().find((u) => u.name === 'primary')?.state).toBe('closed');
   });
 });

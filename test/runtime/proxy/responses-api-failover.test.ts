@@ -1,8 +1,9 @@
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MOCK_ROUTES } from '../../../runtime/mock/mock-routes';
-import { startMockUpstream, type MockMode, type MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { startMockUpstream, type MockMode } from '../../../runtime/mock/mock-upstream';
 import { HEADERS } from '../../../src/contract';
+import { useProxyFixture } from '../../support/proxy-fixture';
 import { CLIENT_KEY, mockUpstreamsConfig, startRunningProxy, type StartedProxy } from '../../support/running-proxy';
 
 /** Primary faults a Responses client must never see. */
@@ -13,20 +14,13 @@ const PRIMARY_FAULTS: ReadonlyArray<readonly [string, MockMode]> = [
 ];
 
 describe('POST /v1/responses through the proxy with the openai SDK', () => {
-  let mocks: MockUpstream[] = [];
-  let proxy: StartedProxy | undefined;
-  afterEach(async () => {
-    await proxy?.close();
-    proxy = undefined;
-    await Promise.all(mocks.map((m) => m.close()));
-    mocks = [];
-  });
+  const fx = useProxyFixture<StartedProxy>();
 
   const start = async (primary: MockMode = { kind: 'ok' }): Promise<OpenAI> => {
-    mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
-    mocks[0].setMode(primary);
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks));
-    return new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    fx.mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
+    fx.mocks[0].setMode(primary);
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks));
+    return new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${fx.proxy.url}/v1`, maxRetries: 0 });
   };
 
   for (const [fault, mode] of PRIMARY_FAULTS) {
@@ -67,15 +61,15 @@ describe('POST /v1/responses through the proxy with the openai SDK', () => {
     // THEN the client saw only the backup's stream (one response.created, the backup's id)
     expect(created).toEqual([final.id]);
     expect(final.output_text).toBe('Hello from the mock upstream.');
-    expect(mocks[0].requests).toBe(1);
+    expect(fx.mocks[0].requests).toBe(1);
   });
 
   it('makes responses.stream throw an APIError when the stream breaks after content flowed', async () => {
     // GIVEN one upstream whose stream breaks after its first text delta
-    mocks = [await startMockUpstream({ name: 'primary' })];
-    mocks[0].setMode({ kind: 'broken-stream', afterChunks: 5 });
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks));
-    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    fx.mocks = [await startMockUpstream({ name: 'primary' })];
+    fx.mocks[0].setMode({ kind: 'broken-stream', afterChunks: 5 });
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks));
+    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${fx.proxy.url}/v1`, maxRetries: 0 });
     // WHEN the stream is read
     const deltas: string[] = [];
     const read = (async () => {
@@ -88,18 +82,18 @@ describe('POST /v1/responses through the proxy with the openai SDK', () => {
 
   it('tries the next upstream when one answers 404 on /responses, without counting it against that upstream', async () => {
     // GIVEN a primary that serves only Chat Completions (404 on /responses) and a full backup
-    mocks = [
+    fx.mocks = [
       await startMockUpstream({ name: 'primary', routes: MOCK_ROUTES.filter((r) => r.path !== '/responses') }),
       await startMockUpstream({ name: 'backup' }),
     ];
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks, { circuitBreaker: { failureThreshold: 1 } }));
-    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks, { circuitBreaker: { failureThreshold: 1 } }));
+    const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${fx.proxy.url}/v1`, maxRetries: 0 });
     // WHEN two responses are created
     await client.responses.create({ model: 'gpt-4.1', input: 'one' });
     const { response } = await client.responses.create({ model: 'gpt-4.1', input: 'two' }).withResponse();
     // THEN the backup served both and the primary's breaker stayed closed (it was asked both times)
     expect(response.headers.get(HEADERS.upstream)).toBe('backup');
-    expect(mocks[0].requests).toBe(2);
-    expect(proxy.proxy.engine.upstreamStatus().find((u) => u.name === 'primary')?.state).toBe('closed');
+    expect(fx.mocks[0].requests).toBe(2);
+    expect(fx.proxy.proxy.engine.upstreamStatus().find((u) => u.name === 'primary')?.state).toBe('closed');
   });
 });

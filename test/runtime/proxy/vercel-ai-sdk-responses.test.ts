@@ -1,7 +1,8 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText } from 'ai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startMockUpstream, type MockMode, type MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockMode } from '../../../runtime/mock/mock-upstream';
+import { useProxyFixture } from '../../support/proxy-fixture';
 import { CLIENT_KEY, mockUpstreamsConfig, startRunningProxy, type StartedProxy } from '../../support/running-proxy';
 
 /** Primary faults an AI SDK app must never see. */
@@ -13,20 +14,13 @@ const PRIMARY_FAULTS: ReadonlyArray<readonly [string, MockMode]> = [
 ];
 
 describe('the Vercel AI SDK\'s default openai(\'gpt-4.1\') (Responses API) through the proxy', () => {
-  let mocks: MockUpstream[] = [];
-  let proxy: StartedProxy | undefined;
-  afterEach(async () => {
-    await proxy?.close();
-    proxy = undefined;
-    await Promise.all(mocks.map((m) => m.close()));
-    mocks = [];
-  });
+  const fx = useProxyFixture<StartedProxy>();
 
   const start = async (primary: MockMode): Promise<ReturnType<typeof createOpenAI>> => {
-    mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
-    mocks[0].setMode(primary);
-    proxy = await startRunningProxy(mockUpstreamsConfig(mocks));
-    return createOpenAI({ apiKey: CLIENT_KEY, baseURL: `${proxy.url}/v1` });
+    fx.mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
+    fx.mocks[0].setMode(primary);
+    fx.proxy = await startRunningProxy(mockUpstreamsConfig(fx.mocks));
+    return createOpenAI({ apiKey: CLIENT_KEY, baseURL: `${fx.proxy.url}/v1` });
   };
 
   for (const [fault, mode] of PRIMARY_FAULTS) {
@@ -46,7 +40,7 @@ describe('the Vercel AI SDK\'s default openai(\'gpt-4.1\') (Responses API) throu
       expect((await streamed.usage).outputTokens).toBeGreaterThan(0);
       expect(errors).toEqual([]);
       // AND they went to /v1/responses
-      expect(mocks[1].received.map((r) => r.path).concat(mocks[0].received.map((r) => r.path)).every((p) => p === '/v1/responses')).toBe(true);
+      expect(fx.mocks[1].received.map((r) => r.path).concat(fx.mocks[0].received.map((r) => r.path)).every((p) => p === '/v1/responses')).toBe(true);
     });
   }
 });
