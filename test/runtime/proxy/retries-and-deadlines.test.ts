@@ -1,29 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HEADERS, PATHS } from '../../../src/contract';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, postJson, startMocks, startTestProxy, testConfig } from '../../support/proxy-harness';
+import { startRawUpstream } from '../../support/raw-upstream';
 
 const CHAT = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] };
-
-/** A hand-written upstream on 127.0.0.1:0 for cases the mock does not cover. */
-async function startRawUpstream(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer(handler);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe('retries and deadlines', () => {
   const fx = useProxyFixture();
