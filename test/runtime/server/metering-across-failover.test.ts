@@ -1,53 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { priceUsage } from '../../../runtime/core/pricing';
-import { startMockUpstream, type MockUpstream } from '../../../runtime/mock/mock-upstream';
 import type { UsageReport } from '../../../runtime/ops/usage-report';
 import { HEADERS, METRICS } from '../../../src/contract';
-import { startTestProxy, type TestProxy } from '../../support/proxy-harness';
-
-const UPSTREAM_KEY = 'sk-e2e-upstream-SECRET-42';
-
-/** Two mocks, `one` (priority 1) and `two` (priority 2), behind the proxy; breakers open on the first failure. */
-const yaml = (mocks: readonly MockUpstream[], extra = ''): string => [
-  'upstreams:',
-  `  - {name: one, baseUrl: "${mocks[0]!.url}", priority: 1}`,
-  `  - {name: two, baseUrl: "${mocks[1]!.url}", priority: 2}`,
-  'circuitBreaker: {failureThreshold: 1, recoveryTimeoutSeconds: 60}',
-  'retries: {maxRetries: 2, baseDelayMs: 0, maxDelayMs: 0}',
-  'timeouts: {requestSeconds: 2, deadlineSeconds: 5}',
-  extra,
-].join('\n');
-const chat = (url: string, body: object) => fetch(`${url}/v1/chat/completions`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'hello there, proxy' }], ...body }),
-});
+import { postChat, TWO_MOCK_UPSTREAM_KEY, useTwoMockProxy } from '../../support/two-mock-proxy';
 
 describe('metering across a failover (server, real engine, two mocks)', () => {
-  let mocks: MockUpstream[] = [];
-  let proxy: TestProxy | undefined;
-  afterEach(async () => {
-    await proxy?.close();
-    proxy = undefined;
-    await Promise.all(mocks.map((m) => m.close()));
-    mocks = [];
-  });
-  const start = async (extra = '') => {
-    mocks = [await startMockUpstream({ name: 'one' }), await startMockUpstream({ name: 'two' })];
-    proxy = await startTestProxy(yaml(mocks, extra), { env: { HOLYSHEEP_API_KEY: UPSTREAM_KEY } });
-    return { p: proxy, path: proxy.configPath, logs: proxy.logs };
-  };
+  const { fx, start } = useTwoMockProxy();
 
   it('prices plain and streamed responses, counts the failover, and the usage report adds up', async () => {
     // GIVEN a proxy over two healthy mocks
     const { p, logs } = await start();
     // WHEN a plain request goes through
-    const plain = await chat(p.origin, { model: 'gpt-4.1' });
+    const plain = await postChat(p.origin, { model: 'gpt-4.1' });
     expect(plain.status).toBe(200);
     const plainCost = Number(plain.headers.get(HEADERS.costUsd));
     const plainBody = (await plain.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     expect(plainCost).toBeCloseTo(priceUsage(p.running.config().pricing, 'gpt-4.1', plainBody.usage.prompt_tokens, plainBody.usage.completion_tokens), 12);
     // AND the primary fails, so a streamed request fails over to the backup
-    mocks[0]!.setMode({ kind: 'status', status: 503 });
-    const streamed = await chat(p.origin, { model: 'deepseek-v3.2', stream: true });
+    fx.mocks[0]!.setMode({ kind: 'status', status: 503 });
+    const streamed = await postChat(p.origin, { model: 'deepseek-v3.2', stream: true });
     expect(streamed.status).toBe(200);
     expect(await streamed.text()).toContain('[DONE]');
     // THEN /v1/usage adds both with the playbook's formulas
@@ -69,6 +40,6 @@ describe('metering across a failover (server, real engine, two mocks)', () => {
     expect(metrics).toContain(`${METRICS.openStreams} 0`);
     // AND no key reached logs, metrics or status
     const status = await (await fetch(`${p.origin}/v1/status`)).text();
-    expect(logs.join('') + metrics + status).not.toContain(UPSTREAM_KEY);
+    expect(logs.join('') + metrics + status).not.toContain(TWO_MOCK_UPSTREAM_KEY);
   });
 });
