@@ -3,7 +3,7 @@ import type {
   AnthropicContentBlock, AnthropicMessage, AnthropicRequest, AnthropicTextBlock, AnthropicTool, AnthropicToolChoice,
 } from './anthropic-messages-shapes';
 import { CHAT_TO_ANTHROPIC, DEFAULT_ANTHROPIC_MAX_TOKENS } from './chat-to-anthropic-fields';
-import { FieldPolicy, FieldRefused } from './field-rules';
+import { FieldPolicy, FieldRefused, refuseInvalid as invalid } from './field-rules';
 import { ANTHROPIC_IMAGE_TYPES, isHttpUrl, parseDataUrl } from './media-sources';
 
 /** Options of the Chat → Anthropic request translation. */
@@ -21,11 +21,6 @@ type Json = Record<string, unknown>;
 
 function obj(value: unknown): Json | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function invalid(path: string, expected: string, value: unknown): never {
-  const text = JSON.stringify(value) ?? String(value);
-  throw new FieldRefused(path, `${path} must be ${expected}, received ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`);
 }
 
 /** Collects the translation of one request: the dropped fields and the turns built so far. */

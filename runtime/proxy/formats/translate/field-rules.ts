@@ -57,6 +57,12 @@ export class FieldRefused extends Error {
   }
 }
 
+/** Throws a {@link FieldRefused} for `path`: `<path> must be <expected>, received <value as JSON, at most 60 characters>`. */
+export function refuseInvalid(path: string, expected: string, value: unknown): never {
+  const text = JSON.stringify(value) ?? String(value);
+  throw new FieldRefused(path, `${path} must be ${expected}, received ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`);
+}
+
 /** Short text of a value for an error message. */
 function shown(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);

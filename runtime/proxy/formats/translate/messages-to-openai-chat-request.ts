@@ -1,6 +1,6 @@
 import type { JsonObject, RequestRefusal, TranslatedRequest } from '../types';
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall, ChatToolChoice } from './chat-completions-shapes';
-import { FieldPolicy, FieldRefused } from './field-rules';
+import { FieldPolicy, FieldRefused, refuseInvalid as invalid } from './field-rules';
 import { dataUrlOf } from './media-sources';
 import { MESSAGES_TO_OPENAI_CHAT } from './messages-to-openai-chat-fields';
 
@@ -10,11 +10,6 @@ type Json = Record<string, unknown>;
 
 function obj(value: unknown): Json | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function invalid(path: string, expected: string, value: unknown): never {
-  const text = JSON.stringify(value) ?? String(value);
-  throw new FieldRefused(path, `${path} must be ${expected}, received ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`);
 }
 
 /** Block types a translator turns into something; any other type is `messages[].content[type=other]`. */
