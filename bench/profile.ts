@@ -1,11 +1,15 @@
 /**
- * `tsx bench/profile.ts [--before] [--source <dir>] [--kind plain|streamed]`: where the proxy's CPU
+ * `tsx bench/profile.ts [--before] [--source <dir>] [--kind plain|streamed] [--keep <file>]`: where the proxy's CPU
  * goes under load. Bundles `<dir>/runtime/main.ts` unminified into a temp
  * dir, runs it with `node --cpu-prof` (production config, in front of one
  * mock process) under wrk, non-streamed then streamed, and writes the top
  * self-time functions and modules to bench/results/profile.json
  * (bench/results/profile-before.json with --before: the "before" of an
- * optimization, e.g. `--source` an export of an earlier commit).
+ * optimization, e.g. `--source` an export of an earlier commit). `--keep`
+ * also writes the raw .cpuprofile (for Chrome DevTools or speedscope) and,
+ * beside it, the bundle it refers to. `PROFILE_NODE_ARGS` adds node flags to
+ * the profiled process (e.g. `--no-turbo-inlining`, so that inlined callees'
+ * time is not counted as their caller's self time).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +46,7 @@ export interface ProfileResult {
   readonly summary: ProfileSummary;
 }
 
-export const PROFILE_DEFAULTS: ProfileSettings = { connections: 50, durationMs: 8000, warmupMs: 2000, top: 25, kinds: ['plain', 'streamed'] };
+export const PROFILE_DEFAULTS: ProfileSettings = { connections: 50, durationMs: 8000, warmupMs: 2000, top: 60, kinds: ['plain', 'streamed'] };
 
 /** Bundles `sourceRoot/runtime/main.ts` like scripts/bundle-runtime.mjs, minus minification. */
 export async function unminifiedBundle(sourceRoot: string, outDir: string): Promise<string> {
@@ -69,6 +73,7 @@ export async function runProfile(
   sourceRoot: string,
   settings: ProfileSettings = PROFILE_DEFAULTS,
   log: (line: string) => void = console.log,
+  keepProfileAt?: string,
 ): Promise<ProfileResult> {
   const startedAt = new Date().toISOString();
   const dir = mkdtempSync(join(tmpdir(), 'ai-failover-bench-profile-'));
@@ -76,7 +81,7 @@ export async function runProfile(
     const bundle = await unminifiedBundle(sourceRoot, dir);
     const mock = await startMockProcess();
     try {
-      const proxy = await startProxyProcess({ env: proxyEnv([mock.url, mock.url], PRODUCTION_EXTRA_ENV), bundle, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+      const proxy = await startProxyProcess({ env: proxyEnv([mock.url, mock.url], PRODUCTION_EXTRA_ENV), bundle, nodeArgs: [...(process.env.PROFILE_NODE_ARGS ?? '').split(' ').filter(Boolean), '--cpu-prof', '--cpu-prof-dir', dir] });
       let requests = 0;
       let cpuMs = 0;
       try {
@@ -95,7 +100,12 @@ export async function runProfile(
       }
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       if (!file) throw new Error(`the proxy wrote no .cpuprofile into ${dir}`);
-      const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      const profileText = readFileSync(join(dir, file), 'utf8');
+      if (keepProfileAt !== undefined) {
+        writeFileSync(keepProfileAt, profileText);
+        writeFileSync(`${keepProfileAt}.bundle.js`, readFileSync(bundle));
+      }
+      const profile = JSON.parse(profileText);
       const summary = summarizeProfile(profile, 'ai-failover-proxy.js', bundleModules(readFileSync(bundle, 'utf8')), settings.top);
       return { startedAt, settings, requests, cpuUsPerRequest: round((cpuMs * 1000) / requests, 1), summary };
     } finally {
@@ -113,7 +123,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const kindAt = argv.indexOf('--kind');
   const kind = kindAt >= 0 ? argv[kindAt + 1] : undefined;
   if (kind !== undefined && kind !== 'plain' && kind !== 'streamed') throw new Error(`--kind must be plain or streamed (received ${JSON.stringify(kind)})`);
-  const result = await runProfile(source, kind ? { ...PROFILE_DEFAULTS, kinds: [kind] } : PROFILE_DEFAULTS);
+  const keepAt = argv.indexOf('--keep');
+  const keep = keepAt >= 0 ? resolve(argv[keepAt + 1] ?? '') : undefined;
+  const result = await runProfile(source, kind ? { ...PROFILE_DEFAULTS, kinds: [kind] } : PROFILE_DEFAULTS, console.log, keep);
   const outDir = join(PACKAGE_ROOT, 'bench', 'results');
   const outFile = join(outDir, before ? 'profile-before.json' : 'profile.json');
   mkdirSync(outDir, { recursive: true });

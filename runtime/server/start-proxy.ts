@@ -75,11 +75,22 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const shared = sharedStateSettings(options.env, config.sharedState);
   if (!shared.ok) throw new ConfigError('env', [shared.message]);
   const redisPassword = shared.settings?.target.password;
-  const secrets = (): string[] => [
-    ...config.auth.clientKeys,
-    ...(redisPassword ? [redisPassword] : []),
-    ...config.upstreams.map((upstream) => options.env[upstream.apiKeyEnv]).filter((key): key is string => typeof key === 'string' && key.length > 0),
-  ];
+  // the secrets every log line is scrubbed of, rebuilt only when a reload replaced the config
+  // (building the list for every line took ~1.5 µs of each request, issue 12's profile)
+  let secretsOf: { config: typeof config; list: readonly string[] } | undefined;
+  const secrets = (): readonly string[] => {
+    if (secretsOf?.config !== config) {
+      secretsOf = {
+        config,
+        list: [
+          ...config.auth.clientKeys,
+          ...(redisPassword ? [redisPassword] : []),
+          ...config.upstreams.map((upstream) => options.env[upstream.apiKeyEnv]).filter((key): key is string => typeof key === 'string' && key.length > 0),
+        ],
+      };
+    }
+    return secretsOf.list;
+  };
   const logger = createLogger({ level: config.logging.level, secrets, destination: options.logDestination });
   loaded.warnings.forEach((warning) => logger.warn({ event: 'config_warning' }, warning));
 

@@ -7,6 +7,7 @@ import type { AttemptFinishedEvent, AttemptOutcome, UnbufferedReason } from '../
 import type { Exchange } from '../exchange';
 import { errorCodeOf } from './error-code';
 import { AttemptAbort, classifyError, classifyStatus, parseRetryAfterMs } from './failure-classifier';
+import { readBufferedBody, type BufferedBody } from './buffered-body';
 import { holdBack, type HeldStream } from './stream-hold-back';
 import { applyUpstreamAuth } from '../formats/upstream-auth';
 import type { UpstreamPlan } from '../formats/upstream-plan';
@@ -177,11 +178,11 @@ export async function attemptUpstream(
   const codings = contentCodings(response.headers['content-encoding']);
   const decodable = canDecode(codings);
   const source = decodable ? decodedBody(response.body, codings) : response.body;
-  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const iterate = (): AsyncIterator<Buffer> => source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   if (route.notServedOn404 && (status === 404 || status === 405)) {
     // this upstream does not serve the route (or does not know the id): the next one may
     try {
-      const kept = await readUpTo(iterator, NOT_SERVED_BODY_BYTES);
+      const kept = await readUpTo(iterate(), NOT_SERVED_BODY_BYTES);
       response.body.destroy();
       return finish('unsupported', status, undefined, { status, body: kept, contentType: headerText(response.headers['content-type']) });
     } catch (error) {
@@ -201,11 +202,18 @@ export async function attemptUpstream(
     const event = value.rest ? attemptEvent(outcome, status) : undefined;
     const latencyMs = event ? event.latencyMs : settle(outcome, status);
     if (outcome === 'success') recordLatency(upstream, latencyMs);
-    return { kind: 'commit', outcome, status, latencyMs, value: { ...value, upstream, permit, response, controller, plan, contentEncoding, attemptEvent: event } };
+    // a literal of one shape, not `{ ...value, ... }`: the spread took ~8 µs a request (issue 12's profile)
+    const committable: Committable = {
+      upstream, permit, response, controller, plan,
+      body: value.body, rest: value.rest, stream: value.stream, lease: value.lease, unbuffered: value.unbuffered,
+      contentEncoding, attemptEvent: event,
+    };
+    return { kind: 'commit', outcome, status, latencyMs, value: committable };
   };
   const contentType = headerText(response.headers['content-type']) ?? '';
   if (outcome === 'success' && x.stream && contentType.includes('text/event-stream')) {
     arm(config.timeouts.firstTokenSeconds * 1000, 'first-token timeout');
+    const iterator = iterate();
     const held = await holdBack(x, plan, iterator, parsed);
     if (held.kind === 'failed') {
       response.body.destroy();
@@ -216,29 +224,18 @@ export async function attemptUpstream(
   }
   // the per-try timeout covers headers and body: the body gets the time left, not a fresh period
   arm(Math.max(0, config.timeouts.requestSeconds * 1000 - (performance.now() - started)), 'per-try timeout');
-  const limit = config.limits.maxResponseBytes;
   // what is buffered counts against the pod's budget (limits.maxBufferedResponseBytes) until sent
   const lease = services.bufferBudget.lease();
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let read: BufferedBody;
   try {
-    for (;;) {
-      const step = await iterator.next();
-      if (step.done) break;
-      chunks.push(step.value);
-      size += step.value.length;
-      if (size > limit) {
-        return commitOk({ body: Buffer.concat(chunks, size), rest: iterator, lease, unbuffered: 'response_too_large' });
-      }
-      if (!lease.grow(step.value.length)) {
-        return commitOk({ body: Buffer.concat(chunks, size), rest: iterator, lease, unbuffered: 'buffer_budget' });
-      }
-    }
+    read = await readBufferedBody(source, config.limits.maxResponseBytes, lease);
   } catch (error) {
     lease.release();
     return failOn(error, status);
   }
-  return commitOk({ body: Buffer.concat(chunks, size), lease });
+  if (read.complete) return commitOk({ body: read.body, lease });
+  // over maxResponseBytes or the pod's budget: the rest goes through unbuffered
+  return commitOk({ body: read.body, rest: iterate(), lease, unbuffered: read.reason });
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

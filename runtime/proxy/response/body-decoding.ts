@@ -11,6 +11,8 @@ const DECODERS: Readonly<Record<string, () => Transform>> = {
 
 /** The codings of a `Content-Encoding` value, in the order they were applied (`identity` dropped). */
 export function contentCodings(value: string | string[] | undefined): string[] {
+  // nearly every answer has none (the proxy asks for identity)
+  if (value === undefined || value === '' || value === 'identity') return [];
   const text = Array.isArray(value) ? value.join(',') : value ?? '';
   return text.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
 }

@@ -8,16 +8,26 @@ import type { Answer, AttemptTally, Intake, ProxyRequestContext } from '../excha
  * the proxy's own overhead in ms. (`x-request-id` is the server's.)
  */
 export function failoverHeaders(upstream: string, attempts: number, overheadMs: number): Record<string, string> {
-  return {
-    [HEADERS.upstream]: upstream,
-    [HEADERS.attempts]: String(attempts),
-    [HEADERS.overheadMs]: Math.max(0, overheadMs).toFixed(1),
-  };
+  return setFailoverHeaders({}, upstream, attempts, overheadMs);
+}
+
+/** Writes the {@link failoverHeaders} into `headers` (no copy); returns `headers`. */
+export function setFailoverHeaders<H extends Record<string, unknown>>(headers: H, upstream: string, attempts: number, overheadMs: number): H {
+  const out = headers as Record<string, unknown>;
+  out[HEADERS.upstream] = upstream;
+  out[HEADERS.attempts] = String(attempts);
+  out[HEADERS.overheadMs] = Math.max(0, overheadMs).toFixed(1);
+  return headers;
 }
 
 /** The failover headers of a proxied request, overhead being the time not spent waiting on upstreams. */
 export function proxyResponseHeaders(ctx: ProxyRequestContext, tally: AttemptTally, upstream: string): Record<string, string> {
   return failoverHeaders(upstream, tally.attempts, performance.now() - ctx.receivedAt - tally.waitedMs);
+}
+
+/** {@link proxyResponseHeaders} written into `headers` (no copy); returns `headers`. */
+export function setProxyResponseHeaders<H extends Record<string, unknown>>(headers: H, ctx: ProxyRequestContext, tally: AttemptTally, upstream: string): H {
+  return setFailoverHeaders(headers, upstream, tally.attempts, performance.now() - ctx.receivedAt - tally.waitedMs);
 }
 
 /** No attempt made yet. */

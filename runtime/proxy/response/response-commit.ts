@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { BufferLease } from './buffer-budget';
-import { proxyResponseHeaders } from './failover-headers';
+import { setProxyResponseHeaders } from './failover-headers';
 import { pricedUsage } from './priced-usage';
 import { rememberResponseId, responseIdOfAnswer } from './response-ids';
 import { relayStream } from './stream-relay';
@@ -48,7 +48,8 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
   const { res, services, route } = x;
   const { upstream, permit, response, plan } = value;
   const status = response.statusCode;
-  const headers: OutgoingHttpHeaders = { ...clientResponseHeaders(response.headers), ...proxyResponseHeaders(x.ctx, tally, upstream.name) };
+  // the upstream's headers, then the failover headers written into the same (fresh) object: no spread copies
+  const headers: OutgoingHttpHeaders = setProxyResponseHeaders(clientResponseHeaders(response.headers), x.ctx, tally, upstream.name);
   if (value.contentEncoding !== undefined) headers['content-encoding'] = value.contentEncoding;
   // an upstream that quotes the Authorization it received must not hand the proxy's key to every caller
   const headerRedactions = services.redactor().redactHeaders(headers);
@@ -59,6 +60,7 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
   }
   const sent: CommitResult = {
     status, upstream: upstream.name, waitedMs: 0, redactions: headerRedactions || undefined, unbuffered: value.unbuffered,
+    usage: undefined, costUsd: undefined, errorCode: undefined,
   };
   let body = value.body ?? Buffer.alloc(0);
   if (value.rest && plan.translator) {
@@ -104,14 +106,14 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
     return counted();
   }
   reportOutcome(upstream, permit, classifyStatus(status), services.now());
-  let priced: Pick<CommitResult, 'usage' | 'costUsd'> = {};
+  let priced: Pick<CommitResult, 'usage' | 'costUsd'> | undefined;
   let errorCode: string | undefined;
   if (status < 300 && (route.hasBody || plan.translator || route.format.api === 'responses')) {
     const json = parseJson(body);
     const usage = route.hasBody && json !== undefined ? usageOfAnswer(plan.wire, json) : undefined;
     if (usage) {
       priced = pricedUsage(x, usage);
-      headers[HEADERS.costUsd] = formatCost(priced.costUsd!);
+      headers[HEADERS.costUsd] = formatCost(priced.costUsd ?? 0);
     }
     const id = responseIdOfAnswer(json);
     if (id !== undefined && route.method !== 'DELETE') rememberResponseId(x, id, upstream.name);
@@ -128,7 +130,7 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
         const message = `the answer of ${upstream.name} cannot be expressed in this API: ${(error as Error).message}`.slice(0, 500);
         body = Buffer.from(JSON.stringify(route.format.errorBody(502, 'untranslatable_response', message)));
         headers['content-type'] = 'application/json';
-        return writeBody(x, 502, headers, body, { ...sent, status: 502, errorCode: 'untranslatable_response', ...priced });
+        return writeBody(x, 502, headers, body, { ...sent, status: 502, errorCode: 'untranslatable_response', ...(priced ?? {}) });
       }
     }
   }
@@ -142,7 +144,12 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
       headers['content-type'] = 'application/json';
     }
   }
-  return writeBody(x, status, headers, body, { ...sent, ...priced, errorCode });
+  // one object of the same shape as `sent` (the common path: no spreads)
+  const result: CommitResult = {
+    status, upstream: sent.upstream, waitedMs: 0, redactions: sent.redactions, unbuffered: sent.unbuffered,
+    usage: priced?.usage, costUsd: priced?.costUsd, errorCode,
+  };
+  return writeBody(x, status, headers, body, result);
 }
 
 /** Writes a buffered body, the proxy's secrets removed, with its length. */
@@ -151,7 +158,8 @@ function writeBody(x: Exchange, status: number, headers: OutgoingHttpHeaders, bo
   headers['content-length'] = String(redacted.body.length);
   x.res.writeHead(status, headers);
   x.res.end(redacted.body);
-  return redacted.count > 0 ? { ...result, redactions: (result.redactions ?? 0) + redacted.count } : result;
+  if (redacted.count > 0) return { ...result, redactions: (result.redactions ?? 0) + redacted.count };
+  return result;
 }
 
 /** Gives a buffered body's share of the pod's budget back once the client has it all (or is gone). */

@@ -32,11 +32,19 @@ const RESPONSE_DROP = new Set([
   HEADERS.upstream, HEADERS.attempts, HEADERS.overheadMs, HEADERS.requestId, HEADERS.costUsd,
 ]);
 
+const NO_TOKENS: ReadonlySet<string> = new Set();
+/** The last `Connection` value parsed and its names: nearly every message carries the same one (`keep-alive`). */
+let lastConnection = { text: '', tokens: NO_TOKENS };
+
 /** Names listed in `Connection` (those are hop-by-hop too). */
-function connectionTokens(headers: IncomingHttpHeaders | Record<string, unknown>): Set<string> {
+function connectionTokens(headers: IncomingHttpHeaders | Record<string, unknown>): ReadonlySet<string> {
   const value = headers.connection;
   const text = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : '';
-  return new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0));
+  if (text === lastConnection.text) return lastConnection.tokens;
+  const tokens = new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0));
+  // only short values are remembered: a client cannot make the proxy keep a large one
+  if (text.length <= 64) lastConnection = { text, tokens };
+  return tokens;
 }
 
 /**
