@@ -169,5 +169,29 @@ export function mayMatter(shape: WireShape, event: SseEvent): boolean {
   if (shape === 'messages') {
     return event.event !== 'content_block_delta' && event.event !== 'ping';
   }
-  return data.includes('[DONE]') || data.includes('"usage"') || data.includes('"error"') || data.includes('"finish_reason":"');
+  return data.includes('[DONE]') || hasValue(data, '"usage"') || hasValue(data, '"error"') || data.includes('"finish_reason":"');
+}
+
+/**
+ * True when the JSON text has the key (quoted) with a value other than
+ * `null`: OpenAI sends `"usage":null` on every chunk of a stream that asked
+ * for usage, and some compatible servers `"error":null`; those chunks need
+ * no parse. A false positive (the key inside a nested object) only costs a
+ * parse.
+ */
+function hasValue(data: string, quotedKey: string): boolean {
+  for (let at = data.indexOf(quotedKey); at >= 0; at = data.indexOf(quotedKey, at + quotedKey.length)) {
+    let i = at + quotedKey.length;
+    while (isJsonSpace(data.charCodeAt(i))) i += 1;
+    if (data.charCodeAt(i) !== 0x3a) continue; // not a key: no ':' after it
+    i += 1;
+    while (isJsonSpace(data.charCodeAt(i))) i += 1;
+    if (!data.startsWith('null', i)) return true;
+  }
+  return false;
+}
+
+/** JSON's insignificant whitespace: space, tab, line feed, carriage return. */
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }

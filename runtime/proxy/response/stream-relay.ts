@@ -57,20 +57,32 @@ export async function relayStream(
   if (requestSignal.aborted) onClientGone();
   services.streams.add(stop);
   services.events.streamOpened();
+  // The idle timer: one timeout for the whole stream that, when it fires, looks at when the upstream
+  // last sent something and waits out the rest. Resetting a timer on every chunk (clearTimeout +
+  // setTimeout) was the relay's largest own cost per chunk (issue 12's profile); noting the time is not.
+  const idleMs = config.timeouts.streamIdleSeconds * 1000;
+  let lastActivity = performance.now();
+  /** True while waiting on a client that stopped reading: that is not the upstream's silence. */
+  let waitingOnClient = false;
   let idle: NodeJS.Timeout | undefined;
-  const armIdle = (): void => {
-    clearTimeout(idle);
-    idle = setTimeout(() => {
-      if (!endedBy) endedBy = 'idle';
-      controller.abort(new AttemptAbort('timeout', 'stream idle timeout'));
-    }, config.timeouts.streamIdleSeconds * 1000);
+  const onIdleTimer = (): void => {
+    const quiet = performance.now() - lastActivity;
+    if (waitingOnClient || quiet < idleMs) {
+      idle = setTimeout(onIdleTimer, waitingOnClient ? idleMs : idleMs - quiet);
+      return;
+    }
+    if (!endedBy) endedBy = 'idle';
+    controller.abort(new AttemptAbort('timeout', 'stream idle timeout'));
   };
-  /** Writes to the client; false when a client that stopped reading did not drain within the write timeout. */
-  const write = async (text: string): Promise<boolean> => {
-    if (text.length === 0 || res.write(text)) return true;
-    // a slow-reading client is not the upstream's silence: no idle timer while waiting on it
-    clearTimeout(idle);
+  const armIdle = (): void => {
+    lastActivity = performance.now();
+    idle ??= setTimeout(onIdleTimer, idleMs);
+  };
+  /** A write the client did not take at once: false when it did not drain within the write timeout. */
+  const waitForClient = async (): Promise<boolean> => {
+    waitingOnClient = true;
     const drained = await waitDrain(res, requestSignal, writeTimeoutMs);
+    waitingOnClient = false;
     if (!drained && !endedBy) {
       endedBy = 'client_write_timeout';
       controller.abort(new AttemptAbort('client', 'the client stopped reading'));
@@ -79,6 +91,8 @@ export async function relayStream(
     armIdle();
     return true;
   };
+  /** Writes to the client; false when a client that stopped reading did not drain within the write timeout. */
+  const write = (text: string): boolean | Promise<boolean> => (text.length === 0 || res.write(text) ? true : waitForClient());
   let outcome: AttemptOutcome = 'success';
   try {
     headers['cache-control'] = headers['cache-control'] ?? 'no-cache';
@@ -87,7 +101,7 @@ export async function relayStream(
     const noted = pipeline.responseId;
     if (noted !== undefined) rememberResponseId(x, noted, upstream.name);
     armIdle();
-    let open = await write(held.held);
+    let open: boolean = await write(held.held);
     while (open && !held.ended) {
       // time spent waiting on the upstream during the relay is upstream time, not proxy overhead
       const waitStart = performance.now();
@@ -98,7 +112,9 @@ export async function relayStream(
         break;
       }
       armIdle();
-      open = await write(pipeline.push(step.value));
+      const wrote = write(pipeline.push(step.value));
+      // the common case (the client took the bytes) needs no await
+      open = wrote === true ? true : await wrote;
     }
     if (endedBy === 'client_write_timeout') {
       outcome = 'aborted';

@@ -172,4 +172,19 @@ describe('ProxyEngine streaming', () => {
     expect(events).toHaveLength(3);
     expect(JSON.parse(events[2]).error.code).toBe('upstream_timeout');
   });
+
+  it('keeps a stream open for longer than the idle timeout as long as each chunk comes within it', async () => {
+    // GIVEN chunks 120 ms apart (the mock's answer has several words: well over 0.3 s in all) and an idle timeout of 0.3 s
+    fx.mocks = await startMocks(1);
+    fx.mocks[0].setMode({ kind: 'slow-stream', chunkDelayMs: 120 });
+    fx.proxy = await startTestProxy(configFor(fx.mocks, { timeouts: { streamIdleSeconds: 0.3, firstTokenSeconds: 2, deadlineSeconds: 10 } }));
+    // WHEN a stream is requested
+    const started = performance.now();
+    const res = await postJson(fx.proxy.origin, PATHS.chatCompletions, STREAM);
+    // THEN it took longer than one idle period and ended cleanly, with no error event
+    expect(performance.now() - started).toBeGreaterThan(300);
+    const events = dataEvents(res.text);
+    expect(events.at(-1)).toBe('[DONE]');
+    expect(res.text).not.toContain('upstream_timeout');
+  });
 });
