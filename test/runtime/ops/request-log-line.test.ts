@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { RequestFinishedEvent } from '../../../runtime/events';
-import { createLogger, isoTimeByMillisecond } from '../../../runtime/ops/logger';
+import { createLogger, isoTimeByMillisecond, LineBatch, withoutPathRedaction } from '../../../runtime/ops/logger';
 import { RequestLog } from '../../../runtime/ops/request-log';
 
 const SECRET = 'sk-upstream-secret-0001';
@@ -91,5 +91,81 @@ describe('the time of a log line', () => {
     expect(time()).toBe(',"time":"2026-01-02T03:04:05.006Z"');
     expect(time()).toBe(',"time":"2026-01-02T03:04:05.006Z"');
     expect(time()).toBe(',"time":"2026-01-02T03:04:05.007Z"');
+  });
+});
+
+describe('the request line written without pino', () => {
+  it('is byte for byte what pino writes for the same fields, undefined fields left out', async () => {
+    // GIVEN the fast line writer and pino itself, on one logger
+    const { lines, logger } = capture('info');
+    const fields = { event: 'request', requestId: 'req-"1"', status: 200, stream: false, costUsd: 0.00012, upstream: undefined, ratio: Number.NaN };
+    // WHEN both write the same line
+    withoutPathRedaction(logger).info(fields, 'request "finished"');
+    logger.info(fields, 'request "finished"');
+    await flushed();
+    // THEN the two lines are the same but for the time
+    expect(lines).toHaveLength(2);
+    const untimed = (line: string): string => line.replace(/"time":"[^"]+"/, '"time":"T"');
+    expect(untimed(lines[0])).toBe(untimed(lines[1]));
+    expect(lines[0].endsWith('}\n')).toBe(true);
+  });
+
+  it('writes a line without fields as pino does', async () => {
+    const { lines, logger } = capture('info');
+    withoutPathRedaction(logger).info({}, 'nothing');
+    logger.info({}, 'nothing');
+    await flushed();
+    const untimed = (line: string): string => line.replace(/"time":"[^"]+"/, '"time":"T"');
+    expect(untimed(lines[0])).toBe(untimed(lines[1]));
+  });
+});
+
+describe('log lines batched into one write per turn of the event loop', () => {
+  function recording(): { writes: string[]; out: Writable } {
+    const writes: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    return { writes, out };
+  }
+
+  it('hands the lines of one turn to the destination in one write, in order', async () => {
+    // GIVEN a batched logger
+    const { writes, out } = recording();
+    const logger = createLogger({ level: 'info', destination: out, batch: true });
+    // WHEN three lines are logged in one turn
+    logger.info('one');
+    logger.info('two');
+    logger.info('three');
+    // THEN nothing is written before the turn ends, then one write with the three lines in order
+    expect(writes).toHaveLength(0);
+    await flushed();
+    expect(writes).toHaveLength(1);
+    expect(writes[0].split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('writes at once on flush(), and once the waiting lines pass the size cap', () => {
+    // GIVEN a batch with a 100-byte cap
+    const { writes, out } = recording();
+    const batch = new LineBatch(out, 100);
+    // WHEN a short line is queued and flushed, then lines pass the cap
+    batch.push('a\n');
+    batch.flush();
+    batch.push(`${'b'.repeat(60)}\n`);
+    batch.push(`${'c'.repeat(60)}\n`);
+    // THEN each reached the destination without waiting for the turn to end
+    expect(writes).toEqual(['a\n', `${'b'.repeat(60)}\n${'c'.repeat(60)}\n`]);
+  });
+
+  it('flushes through the logger\'s flush() (what the drain calls before exit)', () => {
+    const { writes, out } = recording();
+    const logger = createLogger({ level: 'info', destination: out, batch: true });
+    logger.info('last words');
+    logger.flush();
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain('last words');
   });
 });
