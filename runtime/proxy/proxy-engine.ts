@@ -258,7 +258,8 @@ export class ProxyEngine {
     try {
       let parsed: Record<string, unknown> | undefined;
       if (route.hasBody) {
-        const read = await readRequestJson(intake);
+        const reading = readRequestJson(intake);
+        const read = reading instanceof Promise ? await reading : reading;
         if (!read.ok) {
           noteAnswer(record, read.answer);
           return;
@@ -271,7 +272,9 @@ export class ProxyEngine {
       }
       this.events.requestStarted({ requestId: ctx.requestId, route: route.route, stream: record.stream });
       // written out rather than `{ ...intake, ... }`: every step reads this object, and one shape keeps those reads fast
-      const x: Exchange = { req, res, ctx, config: state.config, route, services: this.services, model: record.model, stream: record.stream, pinned: undefined };
+      const x: Exchange = {
+        req, res, ctx, config: state.config, route, services: this.services, model: record.model, stream: record.stream, pinned: undefined,
+      };
       // routes without a body (GET /v1/models) name no model: every upstream may serve them
       const model = typeof parsed?.model === 'string' ? parsed.model : undefined;
       const order = this.selector.order(state.upstreams, model, { anyModel: !route.hasBody });
@@ -287,7 +290,8 @@ export class ProxyEngine {
         return;
       }
       // the upstreams whose format can serve this request (and, for a Responses follow-up, the one holding it)
-      const eligible = await eligibleUpstreams(x, order, parsed, record.stream);
+      const checked = eligibleUpstreams(x, order, parsed, record.stream);
+      const eligible = checked instanceof Promise ? await checked : checked;
       if (eligible.kind === 'refused') {
         const refused = sendFailure(x, NO_ATTEMPTS, eligible.status, eligible.code, eligible.message, eligible.status === 503 ? { 'retry-after': '1' } : {}, 'none', eligible.param ?? null);
         noteAnswer(record, refused);

@@ -120,7 +120,9 @@ export async function runAttempts(
         record.upstream = upstream.name;
         // from here a stream registers with the drain itself; a buffered body is on its way out
         services.waiting.delete(stopWaiting);
-        const sent = await commitResponse(x, result.value, requestController.signal, record);
+        const committed = commitResponse(x, result.value, requestController.signal, record);
+        // a buffered answer is sent without a promise (streams and pass-throughs return one)
+        const sent = committed instanceof Promise ? await committed : committed;
         const broke = sent.upstreamFailure;
         if (broke) {
           // a stream that broke after output started: its code is shown as a failed attempt's is

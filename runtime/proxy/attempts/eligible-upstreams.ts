@@ -24,12 +24,12 @@ export type Eligibility =
  *   sent to a provider that never saw the id). An unknown id goes by priority
  *   (an upstream that does not know it answers 404 and the next is tried).
  */
-export async function eligibleUpstreams(
+export function eligibleUpstreams(
   x: Intake,
   order: readonly UpstreamRuntime[],
   parsed: Readonly<Record<string, unknown>> | undefined,
   stream: boolean,
-): Promise<Eligibility> {
+): Eligibility | Promise<Eligibility> {
   const { route } = x;
   const format = route.format;
   const serving = order.filter((u) => format.serves(u.config.format));
@@ -55,7 +55,13 @@ export async function eligibleUpstreams(
   const previous = typeof parsed?.previous_response_id === 'string' ? parsed.previous_response_id : undefined;
   const responseId = fromPath ?? previous;
   if (responseId === undefined) return { kind: 'eligible', order: servable };
-  const creator = await x.services.affinity.lookup(responseId);
+  // only a request that names a response waits (the affinity may live in Redis); every other one
+  // gets its answer without a promise (issue 12: an await per request costs a microtask turn)
+  return x.services.affinity.lookup(responseId).then((creator) => pinnedTo(creator, responseId, fromPath, servable));
+}
+
+/** A request naming `responseId`: pinned to its creator when this pod knows it, else by priority. */
+function pinnedTo(creator: string | undefined, responseId: string, fromPath: string | undefined, servable: readonly UpstreamRuntime[]): Eligibility {
   if (creator === undefined) return { kind: 'eligible', order: servable };
   const param = fromPath === undefined ? 'previous_response_id' : undefined;
   const pinned: PinnedResponse = { responseId, upstream: creator, param };

@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { AttemptController, type AbortLike } from './attempt-controller';
 import { recordLatency, reportOutcome } from './breaker-verdict';
+import { readBufferedBody, type BufferedBody } from './buffered-body';
 import type { BreakerPermit } from '../../core';
 import type { AttemptFinishedEvent, AttemptOutcome, UnbufferedReason } from '../../events';
 import type { Exchange } from '../exchange';
 import { errorCodeOf } from './error-code';
 import { AttemptAbort, classifyError, classifyStatus, parseRetryAfterMs } from './failure-classifier';
-import { readBufferedBody, type BufferedBody } from './buffered-body';
 import { holdBack, type HeldStream } from './stream-hold-back';
 import { applyUpstreamAuth } from '../formats/upstream-auth';
 import type { UpstreamPlan } from '../formats/upstream-plan';
@@ -204,9 +204,18 @@ export async function attemptUpstream(
     if (outcome === 'success') recordLatency(upstream, latencyMs);
     // a literal of one shape, not `{ ...value, ... }`: the spread took ~8 µs a request (issue 12's profile)
     const committable: Committable = {
-      upstream, permit, response, controller, plan,
-      body: value.body, rest: value.rest, stream: value.stream, lease: value.lease, unbuffered: value.unbuffered,
-      contentEncoding, attemptEvent: event,
+      upstream,
+      permit,
+      response,
+      controller,
+      plan,
+      body: value.body,
+      rest: value.rest,
+      stream: value.stream,
+      lease: value.lease,
+      unbuffered: value.unbuffered,
+      contentEncoding,
+      attemptEvent: event,
     };
     return { kind: 'commit', outcome, status, latencyMs, value: committable };
   };
@@ -222,8 +231,8 @@ export async function attemptUpstream(
     }
     return commitOk({ stream: held.stream, rest: iterator });
   }
-  // the per-try timeout covers headers and body: the body gets the time left, not a fresh period
-  arm(Math.max(0, config.timeouts.requestSeconds * 1000 - (performance.now() - started)), 'per-try timeout');
+  // the per-try timeout covers headers and body: the timer armed before the request keeps running,
+  // so the body gets the time left, not a fresh period
   // what is buffered counts against the pod's budget (limits.maxBufferedResponseBytes) until sent
   const lease = services.bufferBudget.lease();
   let read: BufferedBody;

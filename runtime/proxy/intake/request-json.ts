@@ -14,23 +14,33 @@ export type RequestJson =
  * `Content-Length` for the server to refuse) as a JSON object, and asks the
  * route's format what it names. Answers 413 over the limit and 400 for
  * anything but a JSON object; a client that went away gets no answer (499).
+ *
+ * A body the server already read (every request through the server) is
+ * parsed at once and the result returned as is, not as a promise: an
+ * `await` of an async function costs a promise and a microtask turn on
+ * every request (issue 12).
  */
-export async function readRequestJson(x: Intake): Promise<RequestJson> {
-  const { req, config, route } = x;
-  const limit = config.limits.maxBodyBytes;
-  const read = x.ctx.body !== undefined ? { ok: true as const, body: x.ctx.body } : await readBoundedBody(req, limit);
-  if (!read.ok) {
+export function readRequestJson(x: Intake): RequestJson | Promise<RequestJson> {
+  if (x.ctx.body !== undefined) return parseRequestJson(x, x.ctx.body);
+  const limit = x.config.limits.maxBodyBytes;
+  return readBoundedBody(x.req, limit).then((read) => {
+    if (read.ok) return parseRequestJson(x, read.body);
     if (read.reason === 'aborted') return { ok: false, answer: clientGone(x) };
     const message = `request body of ${read.received} bytes exceeds the limit of ${limit} bytes`;
     return { ok: false, answer: sendFailure(x, NO_ATTEMPTS, 413, 'request_too_large', message, { connection: 'close' }) };
-  }
+  });
+}
+
+/** The body as a JSON object, and what it asks for; or the 400 sent. */
+function parseRequestJson(x: Intake, body: Buffer): RequestJson {
+  const { config, route } = x;
   let parsed: Record<string, unknown>;
   try {
-    const value: unknown = JSON.parse(read.body.toString('utf8'));
+    const value: unknown = JSON.parse(body.toString('utf8'));
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     parsed = value as Record<string, unknown>;
   } catch {
-    const message = `request body is not a JSON object (received ${read.body.length} bytes)`;
+    const message = `request body is not a JSON object (received ${body.length} bytes)`;
     return { ok: false, answer: sendFailure(x, NO_ATTEMPTS, 400, 'invalid_json', message) };
   }
   // JSON.parse takes any depth; re-serializing a value nested thousands of levels would overflow the stack

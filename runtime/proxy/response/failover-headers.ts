@@ -26,7 +26,9 @@ export function proxyResponseHeaders(ctx: ProxyRequestContext, tally: AttemptTal
 }
 
 /** {@link proxyResponseHeaders} written into `headers` (no copy); returns `headers`. */
-export function setProxyResponseHeaders<H extends Record<string, unknown>>(headers: H, ctx: ProxyRequestContext, tally: AttemptTally, upstream: string): H {
+export function setProxyResponseHeaders<H extends Record<string, unknown>>(
+  headers: H, ctx: ProxyRequestContext, tally: AttemptTally, upstream: string,
+): H {
   return setFailoverHeaders(headers, upstream, tally.attempts, performance.now() - ctx.receivedAt - tally.waitedMs);
 }
 

@@ -44,7 +44,7 @@ export interface CommitResult extends Answer {
  * limit is passed through unpriced. Responses API ids are remembered with
  * the upstream that created them. Tells the breaker how it ended.
  */
-export async function commitResponse(x: Exchange, value: Committable, requestSignal: AbortLike, tally: AttemptTally): Promise<CommitResult> {
+export function commitResponse(x: Exchange, value: Committable, requestSignal: AbortLike, tally: AttemptTally): CommitResult | Promise<CommitResult> {
   const { res, services, route } = x;
   const { upstream, permit, response, plan } = value;
   const status = response.statusCode;
@@ -55,12 +55,18 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
   const headerRedactions = services.redactor().redactHeaders(headers);
   if (value.lease) releaseWhenDone(res, value.lease);
   if (value.stream && value.rest) {
-    const streamed = await relayStream(x, value, value.stream, value.rest, headers, requestSignal);
-    return headerRedactions > 0 ? { ...streamed, redactions: headerRedactions + (streamed.redactions ?? 0) } : streamed;
+    const relayed = relayStream(x, value, value.stream, value.rest, headers, requestSignal);
+    return headerRedactions > 0 ? relayed.then((streamed) => ({ ...streamed, redactions: headerRedactions + (streamed.redactions ?? 0) })) : relayed;
   }
   const sent: CommitResult = {
-    status, upstream: upstream.name, waitedMs: 0, redactions: headerRedactions || undefined, unbuffered: value.unbuffered,
-    usage: undefined, costUsd: undefined, errorCode: undefined,
+    status,
+    upstream: upstream.name,
+    waitedMs: 0,
+    redactions: headerRedactions || undefined,
+    unbuffered: value.unbuffered,
+    usage: undefined,
+    costUsd: undefined,
+    errorCode: undefined,
   };
   let body = value.body ?? Buffer.alloc(0);
   if (value.rest && plan.translator) {
@@ -73,38 +79,8 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
     headers['content-type'] = 'application/json';
     return writeBody(x, 502, headers, refused, { ...sent, status: 502, errorCode: 'response_too_large_to_translate' });
   }
-  if (value.rest) {
-    // over the buffer limit or the pod's buffer budget: pass the rest through unpriced (untranslated: too big to rewrite)
-    res.writeHead(status, headers);
-    // every chunk is redacted, a secret split across chunks included (the redactor holds back a secret's length)
-    const redactor = services.redactor();
-    const chunks = redactor.empty ? undefined : redactor.chunkRedactor();
-    const counted = (): CommitResult => (chunks && chunks.count > 0 ? { ...sent, redactions: (sent.redactions ?? 0) + chunks.count } : sent);
-    res.write(chunks ? chunks.push(body) : body);
-    try {
-      for (;;) {
-        const step = await value.rest.next();
-        if (step.done) break;
-        const out = chunks ? chunks.push(step.value) : step.value;
-        if (!res.write(out) && !(await waitDrain(res, requestSignal, x.config.timeouts.clientWriteSeconds * 1000))) {
-          // a client that stopped reading: end it and free the upstream
-          value.controller.abort();
-          reportOutcome(upstream, permit, 'aborted', services.now());
-          res.destroy();
-          return { ...counted(), status: 499, errorCode: 'client_write_timeout' };
-        }
-      }
-      reportOutcome(upstream, permit, classifyStatus(status), services.now());
-    } catch (error) {
-      const gone = requestSignal.aborted;
-      reportOutcome(upstream, permit, gone ? 'aborted' : 'connection_error', services.now());
-      res.destroy();
-      if (gone) return counted();
-      return { ...counted(), upstreamFailure: { outcome: 'connection_error', code: errorCodeOf(error, value.controller.signal.reason) } };
-    }
-    res.end(chunks ? chunks.end() : undefined);
-    return counted();
-  }
+  if (value.rest) return passThroughRest(x, value, value.rest, headers, body, sent, requestSignal);
+  // a whole buffered body: answered without a promise (the common case; an await per request costs a microtask turn)
   reportOutcome(upstream, permit, classifyStatus(status), services.now());
   let priced: Pick<CommitResult, 'usage' | 'costUsd'> | undefined;
   let errorCode: string | undefined;
@@ -146,10 +122,65 @@ export async function commitResponse(x: Exchange, value: Committable, requestSig
   }
   // one object of the same shape as `sent` (the common path: no spreads)
   const result: CommitResult = {
-    status, upstream: sent.upstream, waitedMs: 0, redactions: sent.redactions, unbuffered: sent.unbuffered,
-    usage: priced?.usage, costUsd: priced?.costUsd, errorCode,
+    status,
+    upstream: sent.upstream,
+    waitedMs: 0,
+    redactions: sent.redactions,
+    unbuffered: sent.unbuffered,
+    usage: priced?.usage,
+    costUsd: priced?.costUsd,
+    errorCode,
   };
   return writeBody(x, status, headers, body, result);
+}
+
+/**
+ * A JSON body over the buffer limit or the pod's buffer budget: what was
+ * read, then the rest as it comes, unpriced and untranslated (too big to
+ * rewrite); every chunk redacted.
+ */
+async function passThroughRest(
+  x: Exchange,
+  value: Committable,
+  rest: AsyncIterator<Buffer>,
+  headers: OutgoingHttpHeaders,
+  body: Buffer,
+  sent: CommitResult,
+  requestSignal: AbortLike,
+): Promise<CommitResult> {
+  const { res, services } = x;
+  const { upstream, permit } = value;
+  const status = value.response.statusCode;
+  // over the buffer limit or the pod's buffer budget: pass the rest through unpriced (untranslated: too big to rewrite)
+  res.writeHead(status, headers);
+  // every chunk is redacted, a secret split across chunks included (the redactor holds back a secret's length)
+  const redactor = services.redactor();
+  const chunks = redactor.empty ? undefined : redactor.chunkRedactor();
+  const counted = (): CommitResult => (chunks && chunks.count > 0 ? { ...sent, redactions: (sent.redactions ?? 0) + chunks.count } : sent);
+  res.write(chunks ? chunks.push(body) : body);
+  try {
+    for (;;) {
+      const step = await rest.next();
+      if (step.done) break;
+      const out = chunks ? chunks.push(step.value) : step.value;
+      if (!res.write(out) && !(await waitDrain(res, requestSignal, x.config.timeouts.clientWriteSeconds * 1000))) {
+        // a client that stopped reading: end it and free the upstream
+        value.controller.abort();
+        reportOutcome(upstream, permit, 'aborted', services.now());
+        res.destroy();
+        return { ...counted(), status: 499, errorCode: 'client_write_timeout' };
+      }
+    }
+    reportOutcome(upstream, permit, classifyStatus(status), services.now());
+  } catch (error) {
+    const gone = requestSignal.aborted;
+    reportOutcome(upstream, permit, gone ? 'aborted' : 'connection_error', services.now());
+    res.destroy();
+    if (gone) return counted();
+    return { ...counted(), upstreamFailure: { outcome: 'connection_error', code: errorCodeOf(error, value.controller.signal.reason) } };
+  }
+  res.end(chunks ? chunks.end() : undefined);
+  return counted();
 }
 
 /** Writes a buffered body, the proxy's secrets removed, with its length. */

@@ -28,7 +28,7 @@ describe('which chat stream events are parsed once content flowed', () => {
 
   it('still reads the usage of a stream whose content chunks all carry "usage":null', () => {
     // GIVEN a pass-through chat stream in OpenAI's include_usage form
-    const pipeline = new StreamPipeline({ client: 'chat', wire: 'chat', context: { model: 'gpt-4.1', includeUsage: true }, stripUsage: false, maxEventBytes: 1 << 20 });
+    const pipeline = new StreamPipeline({ client: 'chat', wire: 'chat', context: { model: 'gpt-4.1', includeUsage: true }, stripUsage: false, maxEventBytes: 1024 * 1024 });
     const frames = [
       '{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}',
       '{"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}],"usage":null}',
