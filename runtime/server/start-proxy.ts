@@ -15,6 +15,7 @@ import { ProxyMetrics } from '../ops/metrics';
 import { RateLimiter } from '../ops/rate-limiter';
 import { RequestLog } from '../ops/request-log';
 import { UsageTracker } from '../ops/usage-report';
+import { loadRedisClient } from '../shared-state/redis-link';
 import { SharedState } from '../shared-state/shared-state';
 import { sharedStateSettings } from '../shared-state/shared-state-settings';
 
@@ -101,6 +102,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   if (auth.open) {
     logger.warn({ event: 'auth_open' }, 'no client keys configured (PROXY_API_KEYS / auth.clientKeys): the proxy accepts every caller');
   }
+  // ioredis is loaded only when shared state is on (see loadRedisClient)
+  if (shared.settings) await loadRedisClient();
   const sharedState = shared.settings
     ? new SharedState({
       settings: shared.settings, config: () => config, log: logger, registry: metrics.registry, localRateLimiter: rateLimiter, usage,

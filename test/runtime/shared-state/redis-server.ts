@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadRedisClient } from '../../../runtime/shared-state/redis-link';
 
 /** A real redis-server on 127.0.0.1, started by a test and stopped by its PID. */
 export interface TestRedis {
@@ -40,6 +41,8 @@ export async function freePort(): Promise<number> {
 
 /** Starts redis-server with no persistence (`--save '' --appendonly no`) on a free loopback port. */
 export async function startRedis(options: StartRedisOptions = {}): Promise<TestRedis> {
+  // tests that build RedisLinks themselves need ioredis loaded, as startProxy loads it for a proxy with REDIS_URL
+  await loadRedisClient();
   let port = 0;
   let child: ChildProcess | undefined;
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
