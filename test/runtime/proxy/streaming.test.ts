@@ -1,10 +1,11 @@
 import { request } from 'node:http';
 import OpenAI from 'openai';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HEADERS, PATHS } from '../../../src/contract';
 import { eventually } from '../../support/eventually';
 import { useProxyFixture } from '../../support/proxy-fixture';
 import { configFor, postJson, startMocks, startTestProxy } from '../../support/proxy-harness';
+import { startRawUpstream, type RawUpstream } from '../../support/raw-upstream';
 
 const STREAM = { model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'stream please' }] };
 
@@ -186,5 +187,43 @@ describe('ProxyEngine streaming', () => {
     const events = dataEvents(res.text);
     expect(events.at(-1)).toBe('[DONE]');
     expect(res.text).not.toContain('upstream_timeout');
+  });
+});
+
+describe('the end of a relayed stream', () => {
+  const fx = useProxyFixture();
+  let upstream: RawUpstream | undefined;
+  afterEach(async () => {
+    await upstream?.close();
+    upstream = undefined;
+  });
+
+  it('reaches the client at once when the upstream keeps its response open after the end event', async () => {
+    // GIVEN an upstream that sends a whole stream, [DONE] included, and then neither ends nor closes
+    const frame = (delta: Record<string, unknown>, finish: string | null = null): string =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'gpt-4.1', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    upstream = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(frame({ role: 'assistant', content: '' }) + frame({ content: 'Hello' }));
+      setTimeout(() => res.write(`${frame({}, 'stop')}data: [DONE]\n\n`), 50);
+    });
+    fx.proxy = await startTestProxy(`upstreams: [{name: primary, baseUrl: "${upstream.url}"}]\ntimeouts: {streamIdleSeconds: 5, deadlineSeconds: 10}\n`);
+    // WHEN a client streams and reads until [DONE]
+    const started = performance.now();
+    const res = await fetch(`${fx.proxy.origin}${PATHS.chatCompletions}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(STREAM),
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('[DONE]')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    // THEN [DONE] came long before the stream idle timeout (5 s) could end the upstream request
+    expect(text).toContain('Hello');
+    expect(text).toContain('[DONE]');
+    expect(performance.now() - started).toBeLessThan(2000);
+    await reader.cancel();
   });
 });
