@@ -46,7 +46,7 @@ export interface ProfileResult {
   readonly summary: ProfileSummary;
 }
 
-export const PROFILE_DEFAULTS: ProfileSettings = { connections: 50, durationMs: 8000, warmupMs: 2000, top: 60, kinds: ['plain', 'streamed'] };
+export const PROFILE_DEFAULTS: ProfileSettings = { connections: 50, durationMs: 8000, warmupMs: 2000, top: 25, kinds: ['plain', 'streamed'] };
 
 /** Bundles `sourceRoot/runtime/main.ts` like scripts/bundle-runtime.mjs, minus minification. */
 export async function unminifiedBundle(sourceRoot: string, outDir: string): Promise<string> {
