@@ -24,6 +24,11 @@ export interface ProxyRoute {
   readonly pattern?: RegExp;
   /** An upstream answering 404 or 405 does not serve this route: the next one is tried, the breaker not told. */
   readonly notServedOn404?: boolean;
+  /**
+   * Query parameters passed on to the upstream (by name, re-encoded); every
+   * other parameter, and the query of every route without this list, is dropped.
+   */
+  readonly forwardedQuery?: readonly string[];
 }
 
 /** A response id in a path: what an id route accepts (so the upstream URL cannot be steered by the request). */
@@ -45,6 +50,8 @@ export const ROUTES: readonly ProxyRoute[] = [
     format: RESPONSES_FORMAT,
     pattern: new RegExp(`^${PATHS.responses}/${RESPONSE_ID}$`),
     notServedOn404: true,
+    // OpenAI's retrieve parameters that shape the JSON answer (`stream=true` is not passed: this route is buffered)
+    forwardedQuery: ['include', 'include[]', 'include_obfuscation', 'starting_after'],
   },
   {
     route: `${PATHS.responses}/{id}`,
@@ -95,10 +102,23 @@ export function routeIdOf(route: ProxyRoute, url: string | undefined): string | 
   return route.pattern?.exec(routePath(url))?.[1];
 }
 
-/** The upstream sub-path of a route for one request (`{id}` filled in). */
+/**
+ * The upstream sub-path of a route for one request: `{id}` filled in, and
+ * the route's {@link ProxyRoute.forwardedQuery} parameters of the request,
+ * re-encoded (nothing else of the request's query reaches the upstream).
+ */
 export function upstreamSubPath(route: ProxyRoute, url: string | undefined): string {
   const id = routeIdOf(route, url);
-  return id === undefined ? route.subPath : route.subPath.replace('{id}', id);
+  const path = id === undefined ? route.subPath : route.subPath.replace('{id}', id);
+  const at = url?.indexOf('?') ?? -1;
+  if (route.forwardedQuery === undefined || url === undefined || at < 0) return path;
+  const allowed = new Set(route.forwardedQuery);
+  const kept = new URLSearchParams();
+  for (const [name, value] of new URLSearchParams(url.slice(at + 1))) {
+    if (allowed.has(name)) kept.append(name, value);
+  }
+  const query = kept.toString();
+  return query === '' ? path : `${path}?${query}`;
 }
 
 /** The path of a request URL as routes are matched: no query string, no trailing slash (`/` stays `/`). */

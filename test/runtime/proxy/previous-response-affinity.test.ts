@@ -65,6 +65,21 @@ describe('previous_response_id and /v1/responses/{id} go to the upstream that cr
     expect(fx.mocks[0].received.filter((r) => r.path.includes(id)).map((r) => r.method)).toEqual(['GET']);
   });
 
+  it('passes the retrieve parameters (include) of GET /v1/responses/{id} to the creator, and no others', async () => {
+    // GIVEN a response created on the backup
+    const { client, id } = await startWithResponseOnBackup();
+    // WHEN the SDK retrieves it with include, and a raw request adds a parameter the proxy does not pass
+    const fetched = await client.responses.retrieve(id, { include: ['message.output_text.logprobs'] });
+    await fetch(`${fx.proxy!.url}/v1/responses/${id}?include[]=reasoning.encrypted_content&x=http://evil`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    // THEN the backup answered, and got include but never x
+    expect(fetched.id).toBe(id);
+    const paths = fx.mocks[1].received.filter((r) => r.method === 'GET' && r.path.includes(id)).map((r) => decodeURIComponent(r.path));
+    expect(paths).toHaveLength(2);
+    expect(paths[0]).toContain('include[]=message.output_text.logprobs');
+    expect(paths[1]).toContain('include[]=reasoning.encrypted_content');
+    expect(paths.join(' ')).not.toContain('evil');
+  });
+
   it('tries an id this pod does not know by priority: an upstream that answers 404 is skipped without a breaker count', async () => {
     // GIVEN a response the backup created directly (as through another pod)
     fx.mocks = [await startMockUpstream({ name: 'primary' }), await startMockUpstream({ name: 'backup' })];
