@@ -122,6 +122,18 @@ export function dashboardModel(o: DashboardModelOptions): Record<string, unknown
     ts('Requests by model', 'reqps', [{ expr: rate(M.httpRequestsTotal, L.model), legendFormat: `{{${L.model}}}` }]),
   );
 
+  // the shared-state series exist only on pods with REDIS_URL: without it these panels stay empty
+  row('Shared state (Redis)');
+  pair(
+    ts('Shared state reachable by pod (1 up, 0 down)', 'short', [
+      { expr: `max by (pod) (${M.sharedStateUp}${sel()})`, legendFormat: '{{pod}}' },
+    ], { min: 0, max: 1, custom: { drawStyle: 'line', lineInterpolation: 'stepAfter' } }),
+    ts('Shared-state command p99 and fallbacks to pod-local state', 's', [
+      { expr: quantile(0.99, M.sharedStateCommandSeconds, [L.operation]), legendFormat: `p99 {{${L.operation}}}` },
+      { expr: rate(M.sharedStateFallbacksTotal, L.operation), legendFormat: `fallbacks/s {{${L.operation}}}` },
+    ]),
+  );
+
   const templating = o.datasourceUid ? [] : [{
     name: DATASOURCE_VARIABLE, label: 'Prometheus', type: 'datasource', query: 'prometheus', hide: 0, current: {},
   }];

@@ -76,6 +76,12 @@ export interface FailoverAlertsProps {
    */
   readonly rateLimitedPercent?: number;
   /**
+   * How long a pod must fail to reach its shared state (Redis) before
+   * `AIFailoverSharedStateDown` fires (pods without shared state never fire it).
+   * @default Duration.minutes(2)
+   */
+  readonly sharedStateDownFor?: Duration;
+  /**
    * `for:` of the ratio alerts (failover rate, latency, rate limit).
    * @default Duration.minutes(10)
    */
@@ -95,8 +101,9 @@ interface AlertRule {
 /**
  * A Prometheus Operator `PrometheusRule` with the proxy's alerts: an upstream
  * breaker open too long, all upstreams open, high failover rate, error-budget
- * burn (fast and slow), p99 latency above objective, config reload failures
- * and pods that rate-limit their clients.
+ * burn (fast and slow), p99 latency above objective, config reload failures,
+ * a pod that cannot reach its shared state (Redis), and pods that rate-limit
+ * their clients.
  *
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
  * @see https://sre.google/workbook/alerting-on-slos/
@@ -121,6 +128,7 @@ export class FailoverAlerts extends Construct {
     }
     const p99 = checkDuration('latencyP99Objective', props.latencyP99Objective ?? Duration.seconds(30), 0.001);
     const rateLimitedPct = checkRange('rateLimitedPercent', props.rateLimitedPercent ?? 5, 0, 100, true);
+    const sharedStateDownFor = checkDuration('sharedStateDownFor', props.sharedStateDownFor ?? Duration.minutes(2), 1);
     if (props.runbookBaseUrl !== undefined && !/^https?:\/\/\S+$/.test(props.runbookBaseUrl)) {
       throw new Error(`'runbookBaseUrl' must be an http(s) URL (received '${props.runbookBaseUrl}')`);
     }
@@ -190,6 +198,15 @@ export class FailoverAlerts extends Construct {
         severity: AlertSeverity.WARNING,
         summary: 'Config reload failed on {{ $labels.pod }}',
         description: 'The proxy rejected a new config.yaml and keeps serving the previous one; check its logs for the field that failed validation.',
+      },
+      {
+        // the gauge exists only on pods with shared state (REDIS_URL): without it this rule has no series and never fires
+        alert: 'AIFailoverSharedStateDown',
+        expr: `max by (pod) (${M.sharedStateUp}${sel()}) == 0`,
+        for: promDuration(sharedStateDownFor),
+        severity: AlertSeverity.WARNING,
+        summary: 'Shared state (Redis) unreachable from {{ $labels.pod }}',
+        description: 'The proxy pod {{ $labels.pod }} cannot reach its Redis: rate limits, breakers and usage are pod-local meanwhile (sharedState.failMode open), or rate-limited requests are refused with 503 (failMode closed).',
       },
       {
         alert: 'AIFailoverPodNearRateLimit',

@@ -33,7 +33,7 @@ describe('FailoverAlerts', () => {
     }
   });
 
-  it('emits the breaker, failover, error budget, latency, reload and rate-limit alerts, each with for, severity, summary and description', () => {
+  it('emits the breaker, failover, error budget, latency, reload, shared-state and rate-limit alerts, each with for, severity, summary and description', () => {
     // GIVEN default props
     // WHEN synthesized
     const { rule, rules, alerts } = synthRule({ runbookBaseUrl: 'https://runbooks.example/x' });
@@ -44,7 +44,7 @@ describe('FailoverAlerts', () => {
     expect(alerts.alertNames).toEqual([
       'AIFailoverUpstreamBreakerOpen', 'AIFailoverAllUpstreamsOpen', 'AIFailoverHighFailoverRate',
       'AIFailoverErrorBudgetBurnFast', 'AIFailoverErrorBudgetBurnSlow', 'AIFailoverLatencyP99High',
-      'AIFailoverConfigReloadFailed', 'AIFailoverPodNearRateLimit',
+      'AIFailoverConfigReloadFailed', 'AIFailoverSharedStateDown', 'AIFailoverPodNearRateLimit',
     ]);
     for (const r of rules) {
       expect(r.for, r.alert).toMatch(/^\d+(ms|s|m|h)$/);
@@ -79,6 +79,7 @@ describe('FailoverAlerts', () => {
       latencyP99Objective: Duration.millis(2500),
       rateLimitedPercent: 3,
       sustainedFor: Duration.seconds(90),
+      sharedStateDownFor: Duration.minutes(4),
     });
     const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
     // THEN each threshold lands where it belongs
@@ -93,6 +94,8 @@ describe('FailoverAlerts', () => {
     expect(byName.AIFailoverLatencyP99High.expr).toMatch(/^histogram_quantile\(0\.99, .*ai_failover_request_duration_seconds_bucket.* > 2\.5$/);
     expect(byName.AIFailoverPodNearRateLimit.expr).toMatch(/ > 3$/);
     expect(byName.AIFailoverConfigReloadFailed.expr).toContain('result="failed"');
+    expect(byName.AIFailoverSharedStateDown.expr).toBe(`max by (pod) (${METRICS.sharedStateUp}) == 0`);
+    expect(byName.AIFailoverSharedStateDown.for).toBe('4m');
     expect(byName.AIFailoverAllUpstreamsOpen.labels.severity).toBe(AlertSeverity.CRITICAL);
   });
 
@@ -107,6 +110,8 @@ describe('FailoverAlerts', () => {
     expect(() => new FailoverAlerts(chart, 'D', { rateLimitedPercent: Number.NaN })).toThrow("'rateLimitedPercent'");
     expect(() => new FailoverAlerts(chart, 'E', { breakerOpenFor: Duration.millis(10) }))
       .toThrow("'breakerOpenFor' must be at least 1s (received 0.01s)");
+    expect(() => new FailoverAlerts(chart, 'G', { sharedStateDownFor: Duration.millis(500) }))
+      .toThrow("'sharedStateDownFor' must be at least 1s (received 0.5s)");
     expect(() => new FailoverAlerts(chart, 'F', { runbookBaseUrl: 'wiki/page' }))
       .toThrow("'runbookBaseUrl' must be an http(s) URL (received 'wiki/page')");
   });
