@@ -1,7 +1,7 @@
 import type { ProxyConfig } from '../../src/contract';
 import type { AttemptFinishedEvent, BreakerTransitionEvent, FailoverEvent, ProxyEvents, RequestFinishedEvent, RequestStartedEvent } from '../events';
 import { ModelLabels } from './model-label';
-import { addCounters, BREAKDOWN_FIELDS, parseEntryField, stat, STATS_FIELDS, usageCountersOf, type UsageCounters } from './usage-counters';
+import { addCounters, BREAKDOWN_FIELDS, parseEntryField, stat, STATS_FIELDS, usageCountersOf, visitUsageCounters, type UsageCounters } from './usage-counters';
 
 /** Totals of one model or upstream in the usage report. */
 export interface UsageBreakdown {
@@ -153,11 +153,22 @@ export class UsageTracker implements ProxyEvents {
 
   /** Counts one finished request ({@link usageCountersOf} says which count). */
   requestFinished(event: RequestFinishedEvent): void {
-    const counters = usageCountersOf(event, this.models.label(event.model));
+    const label = this.models.label(event.model);
+    if (this.onCounted === undefined) {
+      // no one else needs the list (no shared state): add into the map as the counters come
+      visitUsageCounters(event, label, this.add);
+      return;
+    }
+    const counters = usageCountersOf(event, label);
     if (!counters) return;
     addCounters(this.counters, counters);
-    this.onCounted?.(counters);
+    this.onCounted(counters);
   }
+
+  /** Adds one counter (bound once, so passing it allocates nothing). */
+  private readonly add = (name: string, value: number): void => {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + value);
+  };
 
   /** The report `/v1/usage` returns for this pod, with the playbook's formulas and rounding. */
   report(): UsageReport {
