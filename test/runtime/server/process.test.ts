@@ -68,6 +68,44 @@ describe('proxy process', () => {
     expect(mock.received[0]?.headers.authorization).toBe('Bearer sk-child-key-0123456789');
   });
 
+  it('writes every log line before it exits on SIGTERM, the drain\'s last one included (batched lines are flushed)', async () => {
+    // GIVEN the bundled proxy with stdout a pipe (as in a container) and no shutdown delay
+    const proc = run({
+      HOLYSHEEP_PRIMARY_REGION: mock.url,
+      HOLYSHEEP_API_KEY: 'sk-child-key-0123456789',
+      PORT: '0',
+      METRICS_PORT: '0',
+      SHUTDOWN_DELAY: '0',
+      DRAIN_TIMEOUT: '1',
+      CONFIG_PATH: '',
+    });
+    children.push(proc.child);
+    const listening = await eventually(() => {
+      const line = proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; port?: number }).find((l) => l.event === 'listening');
+      expect(line).toBeDefined();
+      return line!;
+    }, 15_000);
+    const url = `http://127.0.0.1:${listening.port}`;
+    // WHEN 25 requests are answered, 5 at a time, and SIGTERM follows the last answer at once
+    const ids: string[] = [];
+    for (let batch = 0; batch < 5; batch++) {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => fetch(`${url}/v1/chat/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }),
+      })));
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        ids.push(answer.headers.get('x-request-id')!);
+        await answer.arrayBuffer();
+      }
+    }
+    process.kill(proc.child.pid!, 'SIGTERM');
+    expect(await proc.exited).toBe(0);
+    // THEN stdout holds one request line for each of them, and the drain's last line, logged just before the exit
+    const lines = proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; requestId?: string });
+    expect(lines.filter((l) => l.event === 'request').map((l) => l.requestId).sort()).toEqual([...ids].sort());
+    expect(lines.at(-1)?.event).toBe('drain_finished');
+  });
+
   it('exits 1 with every bad field named in one message', async () => {
     // GIVEN bad env values
     const proc = run({ HOLYSHEEP_PRIMARY_REGION: 'not a url', FAILURE_THRESHOLD: 'x', PORT: '0', METRICS_PORT: '0' });
