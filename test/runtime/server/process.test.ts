@@ -34,16 +34,15 @@ describe('proxy process', () => {
     await mock.close();
   });
 
-  it('drains on SIGTERM: unready, the open stream gets an SSE error, exit 0', async () => {
-    // GIVEN the bundled proxy started from env alone, with short drain timings, over a slow-streaming upstream
-    mock.setMode({ kind: 'slow-stream', chunkDelayMs: 400 });
+  /** Starts the bundled proxy from env alone over the mock, with these drain timings (s), and waits for its `listening` line. */
+  const startListening = async (shutdownDelay: string, drainTimeout: string): Promise<{ proc: ReturnType<typeof run>; url: string }> => {
     const proc = run({
       HOLYSHEEP_PRIMARY_REGION: mock.url,
       HOLYSHEEP_API_KEY: 'sk-child-key-0123456789',
       PORT: '0',
       METRICS_PORT: '0',
-      SHUTDOWN_DELAY: '0.3',
-      DRAIN_TIMEOUT: '0.3',
+      SHUTDOWN_DELAY: shutdownDelay,
+      DRAIN_TIMEOUT: drainTimeout,
       CONFIG_PATH: '',
     });
     children.push(proc.child);
@@ -52,7 +51,13 @@ describe('proxy process', () => {
       expect(line).toBeDefined();
       return line!;
     }, 15_000);
-    const url = `http://127.0.0.1:${listening.port}`;
+    return { proc, url: `http://127.0.0.1:${listening.port}` };
+  };
+
+  it('drains on SIGTERM: unready, the open stream gets an SSE error, exit 0', async () => {
+    // GIVEN the bundled proxy started from env alone, with short drain timings, over a slow-streaming upstream
+    mock.setMode({ kind: 'slow-stream', chunkDelayMs: 400 });
+    const { proc, url } = await startListening('0.3', '0.3');
     const stream = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4.1', stream: true }) });
     expect(stream.status).toBe(200);
     // WHEN the process gets SIGTERM by its PID
@@ -70,22 +75,7 @@ describe('proxy process', () => {
 
   it('writes every log line before it exits on SIGTERM, the drain\'s last one included (batched lines are flushed)', async () => {
     // GIVEN the bundled proxy with stdout a pipe (as in a container) and no shutdown delay
-    const proc = run({
-      HOLYSHEEP_PRIMARY_REGION: mock.url,
-      HOLYSHEEP_API_KEY: 'sk-child-key-0123456789',
-      PORT: '0',
-      METRICS_PORT: '0',
-      SHUTDOWN_DELAY: '0',
-      DRAIN_TIMEOUT: '1',
-      CONFIG_PATH: '',
-    });
-    children.push(proc.child);
-    const listening = await eventually(() => {
-      const line = proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; port?: number }).find((l) => l.event === 'listening');
-      expect(line).toBeDefined();
-      return line!;
-    }, 15_000);
-    const url = `http://127.0.0.1:${listening.port}`;
+    const { proc, url } = await startListening('0', '1');
     // WHEN 25 requests are answered, 5 at a time, and SIGTERM follows the last answer at once
     const ids: string[] = [];
     for (let batch = 0; batch < 5; batch++) {
