@@ -1,3 +1,4 @@
+import { obj } from './json-object';
 import type { SseEvent, WireShape } from './types';
 
 /**
@@ -26,12 +27,6 @@ export interface EventReading {
   readonly responseId?: string;
   /** Error events: the provider's message, for the log and the failover reason. */
   readonly errorMessage?: string;
-}
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 function nonEmpty(value: unknown): boolean {

@@ -2,6 +2,7 @@ import type { JsonObject } from '../types';
 import type { ChatCompletion, ChatToolCall } from './chat-completions-shapes';
 import { finishReasonOf } from './stop-reasons';
 import { chatUsageOf } from './usage-mapping';
+import { obj } from '../json-object';
 
 /** What a translated answer says that the upstream's answer does not. */
 export interface AnswerContext {
@@ -9,12 +10,6 @@ export interface AnswerContext {
   readonly model: string;
   /** Unix seconds of the answer (Chat's `created`). */
   readonly created: number;
-}
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 /**

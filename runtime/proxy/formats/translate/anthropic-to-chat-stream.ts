@@ -3,6 +3,7 @@ import type { AnswerContext } from './anthropic-to-chat-response';
 import type { ChatCompletionChunk, ChatFinishReason } from './chat-completions-shapes';
 import { finishReasonOf } from './stop-reasons';
 import { chatUsageOf } from './usage-mapping';
+import { obj, type Json } from '../json-object';
 
 /** What the Anthropic → Chat stream translation needs to know. */
 export interface ChatStreamContext extends AnswerContext {
@@ -10,12 +11,7 @@ export interface ChatStreamContext extends AnswerContext {
   readonly includeUsage: boolean;
 }
 
-type Json = Record<string, unknown>;
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
 
 /**
  * Anthropic Messages stream → Chat Completions stream, event by event (one

@@ -5,6 +5,7 @@ import type {
 import { CHAT_TO_ANTHROPIC, DEFAULT_ANTHROPIC_MAX_TOKENS } from './chat-to-anthropic-fields';
 import { FieldPolicy, FieldRefused, refuseInvalid as invalid } from './field-rules';
 import { ANTHROPIC_IMAGE_TYPES, isHttpUrl, parseDataUrl } from './media-sources';
+import { obj, type Json } from '../json-object';
 
 /** Options of the Chat → Anthropic request translation. */
 export interface ChatToAnthropicOptions {
@@ -16,12 +17,6 @@ export interface ChatToAnthropicOptions {
 }
 
 const POLICY = new FieldPolicy(CHAT_TO_ANTHROPIC);
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
 
 /** Collects the translation of one request: the dropped fields and the turns built so far. */
 class RequestBuilder {

@@ -3,14 +3,9 @@ import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall, ChatToolChoi
 import { FieldPolicy, FieldRefused, refuseInvalid as invalid } from './field-rules';
 import { dataUrlOf } from './media-sources';
 import { MESSAGES_TO_OPENAI_CHAT } from './messages-to-openai-chat-fields';
+import { obj, type Json } from '../json-object';
 
 const POLICY = new FieldPolicy(MESSAGES_TO_OPENAI_CHAT);
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
 
 /** Block types a translator turns into something; any other type is `messages[].content[type=other]`. */
 const KNOWN_BLOCKS = new Set(['text', 'image', 'document', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking']);

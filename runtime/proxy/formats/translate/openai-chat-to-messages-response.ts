@@ -2,12 +2,7 @@ import type { JsonObject } from '../types';
 import type { AnthropicContentBlock, AnthropicResponse } from './anthropic-messages-shapes';
 import { stopReasonOf } from './stop-reasons';
 import { anthropicUsageOf } from './usage-mapping';
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
+import { obj } from '../json-object';
 
 /** Thrown when an upstream answer cannot be put in the client's shape (the upstream's fault: a 502, worth failing over). */
 export class UntranslatableAnswer extends Error {

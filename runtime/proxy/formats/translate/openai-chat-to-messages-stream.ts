@@ -2,12 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SseEvent, StreamTranslator } from '../types';
 import { stopReasonOf } from './stop-reasons';
 import { anthropicUsageOf } from './usage-mapping';
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
+import { obj, type Json } from '../json-object';
 
 function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
