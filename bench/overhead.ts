@@ -55,8 +55,16 @@ export interface TargetFigures {
   readonly detail: string;
   /** Best of the rounds. */
   readonly throughput: { readonly nonStreamed: TargetThroughput; readonly streamed: TargetThroughput };
-  /** Pooled over the rounds; `streamedTtfb` is time to the first body chunk. */
-  readonly fixedRate: { readonly nonStreamed: FixedRateLatency; readonly streamedTtfb: FixedRateLatency };
+  /**
+   * Pooled over the rounds; `streamedTtfb` is time to the first body chunk,
+   * `streamedFirstContent` to the first chunk with content (absent in results
+   * written before it was measured).
+   */
+  readonly fixedRate: {
+    readonly nonStreamed: FixedRateLatency;
+    readonly streamedTtfb: FixedRateLatency;
+    readonly streamedFirstContent?: FixedRateLatency;
+  };
 }
 
 /** Result of {@link runOverhead}. */
@@ -135,7 +143,7 @@ export async function runOverhead(
         await closedLoop(request(t.origin, stream), { concurrency: 8, durationMs: settings.warmupMs, maxRequests: settings.maxRequestsPerRun });
       }
     }
-    type Sample = { latencyMs: number; status: number };
+    type Sample = { latencyMs: number; status: number; firstContentMs?: number };
     const throughput = new Map(targets.map((t) => [t.name, { nonStreamed: [] as TargetThroughput[], streamed: [] as TargetThroughput[] }]));
     const latency = new Map(targets.map((t) => [t.name, { nonStreamed: [] as Sample[], streamedTtfb: [] as Sample[] }]));
     let tool: 'wrk' | 'undici' = 'wrk';
@@ -177,7 +185,14 @@ export async function runOverhead(
         name: t.name,
         detail: t.detail,
         throughput: { nonStreamed: best(throughput.get(t.name)!.nonStreamed), streamed: best(throughput.get(t.name)!.streamed) },
-        fixedRate: { nonStreamed: fixedRate(latency.get(t.name)!.nonStreamed), streamedTtfb: fixedRate(latency.get(t.name)!.streamedTtfb) },
+        fixedRate: {
+          nonStreamed: fixedRate(latency.get(t.name)!.nonStreamed),
+          streamedTtfb: fixedRate(latency.get(t.name)!.streamedTtfb),
+          // a stream that brought no content counts as an error of this figure
+          streamedFirstContent: fixedRate(latency.get(t.name)!.streamedTtfb.map((s) => ({
+            latencyMs: s.firstContentMs ?? s.latencyMs, status: s.firstContentMs === undefined ? 0 : s.status,
+          }))),
+        },
       })),
     };
   } finally {

@@ -30,7 +30,18 @@ export interface RequestResult {
   /** 0 when no response arrived. */
   readonly status: number;
   readonly upstream?: string;
+  /**
+   * Streams: ms from send to the first chunk that carries content (a chat
+   * delta with non-empty `content`), what a user of the stream waits for;
+   * undefined when none came. A target that relays the role-only opening
+   * chunk at once has its first byte before this; the proxy holds lifecycle
+   * events back until content (issue 9), so for it the two coincide.
+   */
+  readonly firstContentMs?: number;
 }
+
+/** A chat stream chunk with text in it (`"content":"` then anything but the closing quote). */
+const CONTENT_DELTA = /"content":"[^"]/;
 
 /** Sends one request on `pool` and reads the whole body. Never throws. */
 export async function sendOnce(pool: Pool, target: LoadTarget, signal?: AbortSignal): Promise<RequestResult> {
@@ -44,8 +55,16 @@ export async function sendOnce(pool: Pool, target: LoadTarget, signal?: AbortSig
       signal,
     });
     let first: number | undefined;
-    for await (const _chunk of res.body) {
+    let content: number | undefined;
+    // the last bytes of the previous chunk, so a marker split across two chunks is still seen
+    let tail = '';
+    for await (const chunk of res.body) {
       first ??= performance.now();
+      if (target.stream && content === undefined) {
+        const text = tail + (chunk as Buffer).toString('utf8');
+        if (CONTENT_DELTA.test(text)) content = performance.now();
+        tail = text.slice(-16);
+      }
     }
     const end = performance.now();
     const upstream = res.headers[HEADERS.upstream];
@@ -54,6 +73,7 @@ export async function sendOnce(pool: Pool, target: LoadTarget, signal?: AbortSig
       totalMs: end - started,
       status: res.statusCode,
       upstream: typeof upstream === 'string' ? upstream : undefined,
+      firstContentMs: content === undefined ? undefined : content - started,
     };
   } catch {
     const end = performance.now();

@@ -87,6 +87,11 @@ export function renderReport(r: BenchReport): string {
   out.push('');
   out.push(table(['goal', 'measured', 'holds'], goalRows(o, r.memory)));
   out.push('');
+  const firstContent = firstContentNote(o);
+  if (firstContent) {
+    out.push(firstContent);
+    out.push('');
+  }
   const direct = o.targets.find((t) => t.name === TARGETS.direct)?.fixedRate.nonStreamed;
   if (direct && direct.p99 > BUSY_DIRECT_P99_MS) {
     out.push(`The machine was busy during this run: the mock answered direct requests at p99 ${fmt(direct.p99)} ms (it answers at once; on a quiet machine its p99 stays under ${BUSY_DIRECT_P99_MS} ms), so the p90 and p99 figures measure the other load on the machine as much as the targets; the throughput ratios and CPU per request are the steadier figures.`);
@@ -174,4 +179,18 @@ export function renderReport(r: BenchReport): string {
   out.push('`npm run bench` bundles the runtime, runs the phases (each bounded by a fixed duration and a request cap; a few minutes in all), writes `bench/results/*.json` and `bench/results/failover-timeline.svg`, and rewrites this file; nginx is measured when installed (on PATH or /usr/sbin), wrk is used when installed (else an undici closed loop). `BENCH_BEFORE_BUNDLE=<file> BENCH_BEFORE_LABEL=<text>` measures an earlier build of the proxy beside the current one (the before/after table); `tsx bench/profile.ts --before --source <dir>` profiles the runtime of an earlier source tree (e.g. a \`git archive\` export). Benchmarks never run in `npm test`.');
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * What a stream's user waits for, beside TTFB: the time to the first chunk
+ * with content, for the pass-through and the proxy, when the run measured it.
+ */
+function firstContentNote(o: OverheadResult): string | undefined {
+  const passthrough = o.targets.find((t) => t.name === TARGETS.passthrough)?.fixedRate;
+  const proxy = o.targets.find((t) => t.name === TARGETS.proxy)?.fixedRate;
+  const pt = passthrough?.streamedFirstContent;
+  const px = proxy?.streamedFirstContent;
+  if (!passthrough || !proxy || !pt || !px) return undefined;
+  const sign = (x: number): string => `${x >= 0 ? '+' : '−'}${fmt(Math.abs(x))}`;
+  return `Time to the first content token of a stream at the same rate (the first chunk with text; what a user of the stream waits for): the pass-through p50 ${fmt(pt.p50)} ms (its first byte, the role-only opening chunk, came at ${fmt(passthrough.streamedTtfb.p50)} ms), the proxy p50 ${fmt(px.p50)} ms (${sign(px.p50 - pt.p50)} ms). The proxy holds lifecycle events back until content, so that a failure right after them still fails over (issue 9): its first byte is its first content token.`;
 }

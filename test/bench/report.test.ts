@@ -103,6 +103,20 @@ describe('renderReport', () => {
     expect(renderReport({ ...report, overhead: busy })).toContain('The machine was busy during this run: the mock answered direct requests at p99 40.00 ms');
   });
 
+  it('sets the time to the first content token beside TTFB when the run measured it, and says nothing without it', () => {
+    // GIVEN a run where the pass-through's first byte (0.50 ms) came before its first content (0.80 ms), the proxy's at 0.85 ms
+    const withContent = (t: TargetFigures, p50: number): TargetFigures => ({
+      ...t, fixedRate: { ...t.fixedRate, streamedFirstContent: { count: 2000, errors: 0, p50, p90: p50, p99: p50 } },
+    });
+    const [direct, nginx, passthrough, proxy] = overhead.targets;
+    const measured = { ...overhead, targets: [direct, nginx, withContent(passthrough, 0.8), withContent(proxy, 0.85)] };
+    // WHEN
+    const md = renderReport({ ...report, overhead: measured });
+    // THEN both are named, with the difference
+    expect(md).toContain('the pass-through p50 0.80 ms (its first byte, the role-only opening chunk, came at 0.50 ms), the proxy p50 0.85 ms (+0.05 ms)');
+    expect(renderReport(report)).not.toContain('Time to the first content token');
+  });
+
   it('shows the earlier build measured in the same run as the before of each goal, and leaves the section out without one', () => {
     // GIVEN the same run with an earlier build that did 4000 req/s
     const withBefore = { ...overhead, targets: [...overhead.targets.slice(0, 3), { ...target('proxy (before)', 4000, 0.9, 4), detail: 'commit abc1234' }, overhead.targets[3]] };
