@@ -1,27 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { chatCompletion, postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { describe, expect, it } from 'vitest';
+import { chatCompletion, postChat, type SecuredProxy, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
 import { filterModelList } from '../../../runtime/proxy/upstreams/models-filter';
 
 /** `[[[ ... ]]]` nested `depth` levels. */
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 
 describe('deeply nested JSON is refused with a 400', () => {
-  let upstream: LoopbackUpstream | undefined;
-  let running: SecuredProxy | undefined;
-  afterEach(async () => {
-    await running?.close();
-    await upstream?.close();
-    running = undefined;
-    upstream = undefined;
-  });
+  const fx = useLoopbackFixture();
 
   const start = async (extra: string[] = []): Promise<SecuredProxy> => {
-    upstream = await startUpstream((_req, res) => {
+    fx.upstream = await startUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(chatCompletion('ok'));
     });
-    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }], extra));
-    return running;
+    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }], extra));
+    return fx.running;
   };
 
   it.each([
@@ -49,7 +42,7 @@ describe('deeply nested JSON is refused with a 400', () => {
       expect(body.error.type).toBe('invalid_request_error');
     }
     expect(body.error.message).toContain('limits.maxJsonDepth (64 levels)');
-    expect(upstream!.received).toHaveLength(0);
+    expect(fx.upstream!.received).toHaveLength(0);
   });
 
   it('accepts nesting up to limits.maxJsonDepth and refuses one level more', async () => {

@@ -1,29 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { describe, expect, it } from 'vitest';
+import { postChat, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
 import { eventually } from '../../support/eventually';
 
 describe('the drain answers buffered requests still waiting on their upstream', () => {
-  let upstream: LoopbackUpstream | undefined;
-  let running: SecuredProxy | undefined;
-  afterEach(async () => {
-    await running?.close();
-    await upstream?.close();
-    running = undefined;
-    upstream = undefined;
-  });
+  const fx = useLoopbackFixture();
 
   it('answers 503 server_shutting_down at the drain timeout instead of resetting the connection', async () => {
     // GIVEN an upstream that never answers and a proxy with a 0.3 s drain timeout
-    upstream = await startUpstream(() => undefined);
-    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }], [
+    fx.upstream = await startUpstream(() => undefined);
+    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }], [
       'timeouts: {requestSeconds: 20, deadlineSeconds: 30}',
       'lifecycle: {shutdownDelaySeconds: 0, drainTimeoutSeconds: 0.3}',
     ]));
     // AND a non-streamed request waiting on it
-    const pending = postChat(running.proxy.url);
-    await eventually(() => expect(upstream!.received).toHaveLength(1));
+    const pending = postChat(fx.running.proxy.url);
+    await eventually(() => expect(fx.upstream!.received).toHaveLength(1));
     // WHEN the proxy drains
-    const drained = running.proxy.drain();
+    const drained = fx.running.proxy.drain();
     const res = await pending;
     // THEN the client gets an OpenAI-shaped 503 naming the shutdown, with the proxy headers
     expect(res.status).toBe(503);
@@ -33,29 +26,29 @@ describe('the drain answers buffered requests still waiting on their upstream', 
     expect(body.error).toMatchObject({ code: 'server_shutting_down', type: 'api_error' });
     expect((await drained).clean).toBe(false);
     // AND the request is recorded with that code, not counted against the upstream
-    const line = running.logs().find((l) => l.event === 'request' && l.route === '/v1/chat/completions');
+    const line = fx.running.logs().find((l) => l.event === 'request' && l.route === '/v1/chat/completions');
     expect(line).toMatchObject({ status: 503, errorCode: 'server_shutting_down' });
-    expect(running.proxy.engine.upstreamStatus()[0]!.consecutiveFailures).toBe(0);
+    expect(fx.running.proxy.engine.upstreamStatus()[0]!.consecutiveFailures).toBe(0);
   });
 
   it('answers in the Anthropic error shape on /v1/messages', async () => {
     // GIVEN an Anthropic-format upstream that never answers
-    upstream = await startUpstream(() => undefined);
-    running = await startProxyWith([
+    fx.upstream = await startUpstream(() => undefined);
+    fx.running = await startProxyWith([
       'upstreams:',
-      `  - {name: claude, baseUrl: "${upstream.url}", priority: 0, format: anthropic}`,
+      `  - {name: claude, baseUrl: "${fx.upstream.url}", priority: 0, format: anthropic}`,
       'timeouts: {requestSeconds: 20, deadlineSeconds: 30}',
       'lifecycle: {shutdownDelaySeconds: 0, drainTimeoutSeconds: 0.3}',
     ].join('\n'));
     // AND a Messages request waiting on it
-    const pending = fetch(`${running.proxy.url}/v1/messages`, {
+    const pending = fetch(`${fx.running.proxy.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
       body: JSON.stringify({ model: 'claude-sonnet-4.5', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }),
     });
-    await eventually(() => expect(upstream!.received).toHaveLength(1));
+    await eventually(() => expect(fx.upstream!.received).toHaveLength(1));
     // WHEN the proxy drains
-    const drained = running.proxy.drain();
+    const drained = fx.running.proxy.drain();
     const res = await pending;
     // THEN the client gets a 503 the Anthropic SDK reads as an API error
     expect(res.status).toBe(503);

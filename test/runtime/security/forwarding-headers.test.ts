@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { chatCompletion, postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { describe, expect, it } from 'vitest';
+import { chatCompletion, postChat, type SecuredProxy, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
 
 const SPOOFED = {
   'x-forwarded-for': '203.0.113.7',
@@ -9,22 +9,15 @@ const SPOOFED = {
 };
 
 describe('forwarding headers follow the trusted-proxy policy', () => {
-  let upstream: LoopbackUpstream | undefined;
-  let running: SecuredProxy | undefined;
-  afterEach(async () => {
-    await running?.close();
-    await upstream?.close();
-    running = undefined;
-    upstream = undefined;
-  });
+  const fx = useLoopbackFixture();
 
   const start = async (extra: string[] = []): Promise<SecuredProxy> => {
-    upstream = await startUpstream((_req, res) => {
+    fx.upstream = await startUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(chatCompletion('ok'));
     });
-    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }], extra));
-    return running;
+    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }], extra));
+    return fx.running;
   };
 
   it('drops the forwarding headers of an untrusted client and sets X-Forwarded-For from the socket', async () => {
@@ -33,7 +26,7 @@ describe('forwarding headers follow the trusted-proxy policy', () => {
     // WHEN a client sends spoofed forwarding headers
     expect((await postChat(proxy.url, {}, SPOOFED)).status).toBe(200);
     // THEN the upstream sees only the socket's address
-    const sent = upstream!.received[0]!.headers;
+    const sent = fx.upstream!.received[0]!.headers;
     expect(sent['x-forwarded-for']).toBe('127.0.0.1');
     expect(sent['x-real-ip']).toBeUndefined();
     expect(sent.forwarded).toBeUndefined();
@@ -46,7 +39,7 @@ describe('forwarding headers follow the trusted-proxy policy', () => {
     // WHEN the trusted peer forwards a client's request
     expect((await postChat(proxy.url, {}, SPOOFED)).status).toBe(200);
     // THEN its headers go on and the socket address is appended to X-Forwarded-For
-    const sent = upstream!.received[0]!.headers;
+    const sent = fx.upstream!.received[0]!.headers;
     expect(sent['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
     expect(sent['x-real-ip']).toBe('203.0.113.7');
     expect(sent.forwarded).toBe('for=203.0.113.7;proto=https');

@@ -4,6 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { startProxy, type RunningProxy } from '../../../runtime/start-proxy';
 
 /** The upstream key every security test configures (what must never reach a client). */
@@ -179,4 +180,28 @@ export function metricValue(text: string, name: string, labelPart = ''): number 
     total += Number(line.split(' ').pop());
   }
   return total;
+}
+
+/** The proxy and upstream one security test started; closed after each test by {@link useLoopbackFixture}. */
+export interface LoopbackFixture {
+  /** The proxy under test, if started (closed after the test, first). */
+  running: SecuredProxy | undefined;
+  /** The hand-written upstream, if started (closed after the proxy). */
+  upstream: LoopbackUpstream | undefined;
+}
+
+/**
+ * The shared setup of the security tests: registers an `afterEach` that
+ * closes the proxy, then the upstream, and resets the fixture. Call once at
+ * the top of a `describe`.
+ */
+export function useLoopbackFixture(): LoopbackFixture {
+  const fixture: LoopbackFixture = { running: undefined, upstream: undefined };
+  afterEach(async () => {
+    await fixture.running?.close();
+    await fixture.upstream?.close();
+    fixture.running = undefined;
+    fixture.upstream = undefined;
+  });
+  return fixture;
 }

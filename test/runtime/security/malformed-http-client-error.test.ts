@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { metricValue, rawExchange, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { describe, expect, it } from 'vitest';
+import { metricValue, rawExchange, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
 
 const CLIENT_ERRORS = 'ai_failover_http_client_errors_total';
 const HEAD = 'POST /v1/chat/completions HTTP/1.1\r\nHost: proxy\r\nContent-Type: application/json\r\n';
@@ -17,14 +17,7 @@ function parseAnswer(text: string): { status: number; headers: Record<string, st
 }
 
 describe('requests refused by the HTTP parser get an OpenAI-shaped answer', () => {
-  let upstream: LoopbackUpstream | undefined;
-  let running: SecuredProxy | undefined;
-  afterEach(async () => {
-    await running?.close();
-    await upstream?.close();
-    running = undefined;
-    upstream = undefined;
-  });
+  const fx = useLoopbackFixture();
 
   it.each([
     ['Content-Length with Transfer-Encoding', `${HEAD}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, 'invalid_http_request', 'bad_request'],
@@ -34,9 +27,9 @@ describe('requests refused by the HTTP parser get an OpenAI-shaped answer', () =
     ['headers over the size limit', `${HEAD}X-Big: ${'a'.repeat(20_000)}\r\nContent-Length: 2\r\n\r\n{}`, 431, 'request_headers_too_large', 'headers_too_large'],
   ])('answers %s with a JSON error and counts it', async (_label, payload, status, code, reason) => {
     // GIVEN a running proxy
-    upstream = await startUpstream((_req, res) => res.end('{}'));
-    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }]));
-    const port = Number(new URL(running.proxy.url).port);
+    fx.upstream = await startUpstream((_req, res) => res.end('{}'));
+    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }]));
+    const port = Number(new URL(fx.running.proxy.url).port);
     // WHEN a raw client sends the malformed request
     const answer = parseAnswer((await rawExchange(port, payload)).text);
     // THEN it gets the status with an OpenAI-shaped JSON body, and the connection closes
@@ -49,7 +42,7 @@ describe('requests refused by the HTTP parser get an OpenAI-shaped answer', () =
     expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message.length).toBeGreaterThan(10);
     // AND the metric counts it by reason, and the upstream never saw it
-    expect(metricValue(await running.metrics(), CLIENT_ERRORS, `reason="${reason}"`)).toBe(1);
-    expect(upstream.received).toHaveLength(0);
+    expect(metricValue(await fx.running.metrics(), CLIENT_ERRORS, `reason="${reason}"`)).toBe(1);
+    expect(fx.upstream.received).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { metricValue, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { describe, expect, it } from 'vitest';
+import { metricValue, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
 
 const ATTEMPTS = 'ai_failover_upstream_attempts_total';
 const STREAM = { model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'hello' }] };
@@ -26,32 +26,25 @@ interface StatusView {
 }
 
 describe('a stream that breaks after output started keeps its error code', () => {
-  let upstream: LoopbackUpstream | undefined;
-  let running: SecuredProxy | undefined;
-  afterEach(async () => {
-    await running?.close();
-    await upstream?.close();
-    running = undefined;
-    upstream = undefined;
-  });
+  const fx = useLoopbackFixture();
 
   /** Streams one request and returns the client's text, the request line, the attempt line and /v1/status's lastError. */
   const streamOnce = async (extra: readonly string[] = []) => {
-    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream!.url }], ['retries: {maxRetries: 0}', ...extra]));
-    const res = await fetch(`${running.proxy.url}/v1/chat/completions`, {
+    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream!.url }], ['retries: {maxRetries: 0}', ...extra]));
+    const res = await fetch(`${fx.running.proxy.url}/v1/chat/completions`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(STREAM),
     });
     const text = await res.text();
-    const logs = running.logs();
+    const logs = fx.running.logs();
     const request = logs.find((l) => l.event === 'request' && l.route === '/v1/chat/completions');
     const attempt = logs.find((l) => l.event === 'attempt_failed');
-    const status = (await (await fetch(`${running.proxy.url}/v1/status`)).json()) as StatusView;
-    return { text, request, attempt, lastError: status.upstreams[0]!.lastError, metrics: await running.metrics() };
+    const status = (await (await fetch(`${fx.running.proxy.url}/v1/status`)).json()) as StatusView;
+    return { text, request, attempt, lastError: status.upstreams[0]!.lastError, metrics: await fx.running.metrics() };
   };
 
   it('shows the socket code of an upstream that resets the connection mid-stream', async () => {
     // GIVEN an upstream that sends content and then resets the connection
-    upstream = await startUpstream(contentThen((res) => res.socket?.resetAndDestroy()));
+    fx.upstream = await startUpstream(contentThen((res) => res.socket?.resetAndDestroy()));
     // WHEN a client streams
     const seen = await streamOnce();
     // THEN the client got the content and the route's error event
@@ -70,7 +63,7 @@ describe('a stream that breaks after output started keeps its error code', () =>
 
   it('shows PROXY_STREAM_IDLE_TIMEOUT when the upstream goes silent mid-stream', async () => {
     // GIVEN an upstream that sends content and then nothing, with a short idle timeout
-    upstream = await startUpstream(contentThen(() => undefined));
+    fx.upstream = await startUpstream(contentThen(() => undefined));
     // WHEN a client streams
     const seen = await streamOnce(['timeouts: {streamIdleSeconds: 0.3}']);
     // THEN the idle timer's code is on the request line, the attempt line and /v1/status
@@ -82,7 +75,7 @@ describe('a stream that breaks after output started keeps its error code', () =>
 
   it('records an upstream that ends its stream before the end event as its last error', async () => {
     // GIVEN an upstream that ends the response cleanly without [DONE]
-    upstream = await startUpstream(contentThen((res) => res.end()));
+    fx.upstream = await startUpstream(contentThen((res) => res.end()));
     // WHEN a client streams
     const seen = await streamOnce();
     // THEN the failure is on the attempt line and /v1/status, with the outcome
@@ -93,7 +86,7 @@ describe('a stream that breaks after output started keeps its error code', () =>
 
   it('counts a stream that ends well as one successful attempt and records no error', async () => {
     // GIVEN an upstream that ends its stream properly
-    upstream = await startUpstream(contentThen((res) => res.end('data: [DONE]\n\n')));
+    fx.upstream = await startUpstream(contentThen((res) => res.end('data: [DONE]\n\n')));
     // WHEN a client streams
     const seen = await streamOnce();
     // THEN one successful attempt, no attempt line, no last error

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { postChat, startProxyWith, startUpstream, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { describe, expect, it } from 'vitest';
+import { postChat, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
 
 /**
  * Sends `head`, then one byte of `trickle` every 100 ms (at most 100 bytes)
@@ -34,19 +34,12 @@ function trickle(port: number, head: string, trickleText: string): Promise<{ clo
 }
 
 describe('slow-client timeouts fire within about a second of their setting', () => {
-  let upstream: LoopbackUpstream | undefined;
-  let running: SecuredProxy | undefined;
-  afterEach(async () => {
-    await running?.close();
-    await upstream?.close();
-    running = undefined;
-    upstream = undefined;
-  });
+  const fx = useLoopbackFixture();
 
   const start = async (limits: string): Promise<number> => {
-    upstream = await startUpstream((_req, res) => res.end('{}'));
-    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }], [limits]));
-    return Number(new URL(running.proxy.url).port);
+    fx.upstream = await startUpstream((_req, res) => res.end('{}'));
+    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }], [limits]));
+    return Number(new URL(fx.running.proxy.url).port);
   };
 
   it('closes a connection trickling its headers soon after headersTimeoutSeconds', async () => {
@@ -80,7 +73,7 @@ describe('slow-client timeouts fire within about a second of their setting', () 
     // GIVEN the same short timeouts
     await start('limits: {headersTimeoutSeconds: 1, requestBodyTimeoutSeconds: 2}');
     // WHEN a client sends a whole request
-    const res = await postChat(running!.proxy.url);
+    const res = await postChat(fx.running!.proxy.url);
     // THEN it is answered
     expect(res.status).toBe(200);
   });

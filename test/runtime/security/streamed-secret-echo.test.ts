@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { metricValue, startProxyWith, startUpstream, UPSTREAM_KEY, yamlFor, type LoopbackUpstream, type SecuredProxy } from './loopback';
+import { describe, expect, it } from 'vitest';
+import { metricValue, startProxyWith, startUpstream, UPSTREAM_KEY, useLoopbackFixture, yamlFor } from './loopback';
 import { StreamPipeline } from '../../../runtime/proxy/formats/stream-pipeline';
 import { SecretRedactor } from '../../../runtime/proxy/response/secret-redactor';
 
@@ -76,14 +76,7 @@ async function post(url: string, path: string, body: object): Promise<{ status: 
 }
 
 describe('upstream secrets echoed inside streamed SSE events are redacted', () => {
-  let upstream: LoopbackUpstream | undefined;
-  let running: SecuredProxy | undefined;
-  afterEach(async () => {
-    await running?.close();
-    await upstream?.close();
-    running = undefined;
-    upstream = undefined;
-  });
+  const fx = useLoopbackFixture();
 
   const cases = [
     { name: 'a chat completions stream', format: 'openai', path: '/v1/chat/completions', body: CHAT, script: chatStream, end: '[DONE]' },
@@ -96,57 +89,57 @@ describe('upstream secrets echoed inside streamed SSE events are redacted', () =
   for (const c of cases) {
     it(`redacts the upstream key quoted in ${c.name}, the event split across upstream chunks, and counts it`, async () => {
       // GIVEN an upstream that streams the key it received back inside one event, a few bytes per TCP write
-      upstream = await startUpstream((req, res) => void c.script(res, `key=${keyOf(req)}`));
-      running = await startProxyWith(['upstreams:', `  - {name: primary, baseUrl: "${upstream.url}", priority: 0, format: ${c.format}}`].join('\n'));
+      fx.upstream = await startUpstream((req, res) => void c.script(res, `key=${keyOf(req)}`));
+      fx.running = await startProxyWith(['upstreams:', `  - {name: primary, baseUrl: "${fx.upstream.url}", priority: 0, format: ${c.format}}`].join('\n'));
       // WHEN a client streams through the proxy
-      const res = await post(running.proxy.url, c.path, c.body);
+      const res = await post(fx.running.proxy.url, c.path, c.body);
       // THEN the stream arrives whole, with the key replaced
       expect(res.status).toBe(200);
       expect(res.text).toContain(c.end);
       expect(res.text).not.toContain(UPSTREAM_KEY);
       expect(res.text).toContain('key=[redacted]');
       // AND the redaction is counted against the upstream, in the metric and the request line
-      expect(metricValue(await running.metrics(), REDACTIONS, 'upstream="primary"')).toBe(1);
-      const line = running.logs().find((l) => l.event === 'request' && l.route === c.path);
+      expect(metricValue(await fx.running.metrics(), REDACTIONS, 'upstream="primary"')).toBe(1);
+      const line = fx.running.logs().find((l) => l.event === 'request' && l.route === c.path);
       expect(line?.redactions).toBe(1);
     });
   }
 
   it('redacts the Redis password and the egress proxy password inside a stream event held back before content', async () => {
     // GIVEN an upstream whose opening role chunk (held back until content) quotes the Redis and egress passwords
-    upstream = await startUpstream((_req, res) => {
+    fx.upstream = await startUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(chunk({ role: 'assistant', content: '', refusal: null, note: `${REDIS_PASSWORD} / ${EGRESS_PASSWORD}` }));
       res.write(chunk({ content: 'Hello' }));
       res.write(chunk({}, 'stop'));
       res.end('data: [DONE]\n\n');
     });
-    const yaml = yamlFor([{ name: 'primary', url: upstream.url }], [`egress: {httpsProxy: "http://user:${EGRESS_PASSWORD}@127.0.0.1:9", noProxy: "127.0.0.1"}`]);
-    running = await startProxyWith(yaml, { REDIS_URL: `redis://default:${REDIS_PASSWORD}@127.0.0.1:6399/0` });
+    const yaml = yamlFor([{ name: 'primary', url: fx.upstream.url }], [`egress: {httpsProxy: "http://user:${EGRESS_PASSWORD}@127.0.0.1:9", noProxy: "127.0.0.1"}`]);
+    fx.running = await startProxyWith(yaml, { REDIS_URL: `redis://default:${REDIS_PASSWORD}@127.0.0.1:6399/0` });
     // WHEN a client streams
-    const res = await post(running.proxy.url, '/v1/chat/completions', CHAT);
+    const res = await post(fx.running.proxy.url, '/v1/chat/completions', CHAT);
     // THEN neither password reaches the client, the content does
     expect(res.text).not.toContain(REDIS_PASSWORD);
     expect(res.text).not.toContain(EGRESS_PASSWORD);
     expect(res.text).toContain('[redacted] / [redacted]');
     expect(res.text).toContain('Hello');
-    expect(metricValue(await running.metrics(), REDACTIONS)).toBe(2);
+    expect(metricValue(await fx.running.metrics(), REDACTIONS)).toBe(2);
   });
 
   it('passes a stream without secrets through byte for byte and counts nothing', async () => {
     // GIVEN an upstream streaming ordinary text
     let sent = '';
-    upstream = await startUpstream((_req, res) => {
+    fx.upstream = await startUpstream((_req, res) => {
       sent = chunk({ role: 'assistant', content: '' }) + chunk({ content: 'Hello, sk-upstream-SECRET (not the whole key)' }) + chunk({}, 'stop') + 'data: [DONE]\n\n';
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(sent);
     });
-    running = await startProxyWith(yamlFor([{ name: 'primary', url: upstream.url }]));
+    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }]));
     // WHEN a client streams (asking for usage itself, so no chunk is dropped)
-    const res = await post(running.proxy.url, '/v1/chat/completions', { ...CHAT, stream_options: { include_usage: true } });
+    const res = await post(fx.running.proxy.url, '/v1/chat/completions', { ...CHAT, stream_options: { include_usage: true } });
     // THEN it receives exactly what the upstream sent, and no redaction is counted
     expect(res.text).toBe(sent);
-    expect(metricValue(await running.metrics(), REDACTIONS)).toBe(0);
+    expect(metricValue(await fx.running.metrics(), REDACTIONS)).toBe(0);
   });
 });
 
