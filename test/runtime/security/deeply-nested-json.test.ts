@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatCompletion, postChat, type SecuredProxy, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
+import { postChat, type SecuredProxy, startOverAnsweringUpstream, useLoopbackFixture } from './loopback';
 import { filterModelList } from '../../../runtime/proxy/upstreams/models-filter';
 
 /** `[[[ ... ]]]` nested `depth` levels. */
@@ -8,14 +8,7 @@ const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 describe('deeply nested JSON is refused with a 400', () => {
   const fx = useLoopbackFixture();
 
-  const start = async (extra: string[] = []): Promise<SecuredProxy> => {
-    fx.upstream = await startUpstream((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(chatCompletion('ok'));
-    });
-    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }], extra));
-    return fx.running;
-  };
+  const start = (extra: string[] = []): Promise<SecuredProxy> => startOverAnsweringUpstream(fx, extra);
 
   it.each([
     ['chat completions', '/v1/chat/completions'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatCompletion, postChat, type SecuredProxy, startProxyWith, startUpstream, useLoopbackFixture, yamlFor } from './loopback';
+import { postChat, type SecuredProxy, startOverAnsweringUpstream, useLoopbackFixture } from './loopback';
 
 const SPOOFED = {
   'x-forwarded-for': '203.0.113.7',
@@ -11,14 +11,7 @@ const SPOOFED = {
 describe('forwarding headers follow the trusted-proxy policy', () => {
   const fx = useLoopbackFixture();
 
-  const start = async (extra: string[] = []): Promise<SecuredProxy> => {
-    fx.upstream = await startUpstream((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(chatCompletion('ok'));
-    });
-    fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }], extra));
-    return fx.running;
-  };
+  const start = (extra: string[] = []): Promise<SecuredProxy> => startOverAnsweringUpstream(fx, extra);
 
   it('drops the forwarding headers of an untrusted client and sets X-Forwarded-For from the socket', async () => {
     // GIVEN no trusted proxies (the default)

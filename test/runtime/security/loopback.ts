@@ -205,3 +205,13 @@ export function useLoopbackFixture(): LoopbackFixture {
   });
   return fixture;
 }
+
+/** Starts, in `fx`, an upstream that answers every request with a chat completion, and a proxy over it (`extra`: see {@link yamlFor}). */
+export async function startOverAnsweringUpstream(fx: LoopbackFixture, extra: readonly string[] = []): Promise<SecuredProxy> {
+  fx.upstream = await startUpstream((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(chatCompletion('ok'));
+  });
+  fx.running = await startProxyWith(yamlFor([{ name: 'primary', url: fx.upstream.url }], extra));
+  return fx.running;
+}
