@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chat, closeAll, startFleet } from './fleet';
-import { startRedis, type TestRedis } from './redis-server';
-import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
+import { describe, expect, it } from 'vitest';
+import { chat, useFleetOverOneMock } from './fleet';
 import { eventually } from '../../support/eventually';
-import { startMocks, startTestProxy, type TestProxy } from '../../support/proxy-harness';
+import { startTestProxy, type TestProxy } from '../../support/proxy-harness';
 
 const usageOf = async (proxy: TestProxy, query = ''): Promise<{ status: number; body: any }> => {
   const response = await fetch(`${proxy.origin}/v1/usage${query}`);
@@ -11,35 +9,22 @@ const usageOf = async (proxy: TestProxy, query = ''): Promise<{ status: number; 
 };
 
 describe('/v1/usage?scope=fleet sums the replicas through Redis', () => {
-  let redis: TestRedis;
-  let mock: MockUpstream;
-  let fleet: TestProxy[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    [mock] = await startMocks(1);
-    fleet = await startFleet(3, {
-      upstreams: [{ name: 'primary', baseUrl: mock.url }],
-      rateLimit: { requestsPerMinute: 0 },
-      sharedState: { keyPrefix: 'usage-fleet', commandTimeoutMs: 1000 },
-    }, redis.url);
-  });
-  afterAll(async () => {
-    await closeAll(fleet);
-    await mock.close();
-    await redis.stop();
-  });
+  const fx = useFleetOverOneMock(3, (mockUrl) => ({
+    upstreams: [{ name: 'primary', baseUrl: mockUrl }],
+    rateLimit: { requestsPerMinute: 0 },
+    sharedState: { keyPrefix: 'usage-fleet', commandTimeoutMs: 1000 },
+  }));
 
   it('reports tokens, cost and request stats of every replica, while the default stays the pod\'s own view', async () => {
     // GIVEN 2, 3 and 4 requests on three replicas
     const counts = [2, 3, 4];
     for (const [index, count] of counts.entries()) {
-      for (let i = 0; i < count; i++) expect((await chat(fleet[index])).status).toBe(200);
+      for (let i = 0; i < count; i++) expect((await chat(fx.fleet[index])).status).toBe(200);
     }
-    const pods = await Promise.all(fleet.map(async (p) => (await usageOf(p)).body));
+    const pods = await Promise.all(fx.fleet.map(async (p) => (await usageOf(p)).body));
     // WHEN one replica is asked for the fleet's report
     const fleetReport = await eventually(async () => {
-      const answer = await usageOf(fleet[0], '?scope=fleet');
+      const answer = await usageOf(fx.fleet[0], '?scope=fleet');
       expect(answer.body.stats.total_requests).toBe(9);
       return answer;
     });
@@ -62,10 +47,10 @@ describe('/v1/usage?scope=fleet sums the replicas through Redis', () => {
 
   it('refuses an unknown scope, and scope=fleet on a proxy without shared state', async () => {
     // GIVEN a replica of the fleet and a proxy without REDIS_URL
-    const alone = await startTestProxy(`upstreams: [{name: primary, baseUrl: "${mock.url}"}]\n`);
+    const alone = await startTestProxy(`upstreams: [{name: primary, baseUrl: "${fx.mock.url}"}]\n`);
     try {
       // WHEN / THEN
-      const unknown = await usageOf(fleet[1], '?scope=cluster');
+      const unknown = await usageOf(fx.fleet[1], '?scope=cluster');
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.code).toBe('invalid_scope');
       const off = await usageOf(alone, '?scope=fleet');

@@ -1,6 +1,8 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startRedis, type TestRedis } from './redis-server';
 import type { MockUpstream } from '../../../runtime/mock/mock-upstream';
 import type { ProxyConfigInput } from '../../../src/contract';
-import { startTestProxy, testConfig, type TestProxy } from '../../support/proxy-harness';
+import { startMocks, startTestProxy, testConfig, type TestProxy } from '../../support/proxy-harness';
 
 /** Replicas of one proxy (in-process, each on its own loopback ports) sharing one Redis. */
 export async function startFleet(count: number, config: ProxyConfigInput, redisUrl: string, env: Record<string, string> = {}): Promise<TestProxy[]> {
@@ -37,4 +39,34 @@ export function stateOf(proxy: TestProxy, upstream: string): string | undefined 
 /** Closes every replica. */
 export async function closeAll(fleet: readonly TestProxy[]): Promise<void> {
   await Promise.all(fleet.map((p) => p.close()));
+}
+
+/** A fleet over one mock upstream and one Redis, started once for a `describe` by {@link useFleetOverOneMock}. */
+export interface FleetFixture {
+  /** The replicas. */
+  fleet: TestProxy[];
+  /** The one upstream every replica uses. */
+  mock: MockUpstream;
+  /** The Redis they share. */
+  redis: TestRedis;
+}
+
+/**
+ * Starts, before the tests of the calling `describe`, a redis-server, one
+ * mock and `count` replicas with `config(mockUrl)`; stops them all after
+ * those tests. Read the fields inside tests (they are set in `beforeAll`).
+ */
+export function useFleetOverOneMock(count: number, config: (mockUrl: string) => ProxyConfigInput): FleetFixture {
+  const fixture = { fleet: [] } as unknown as FleetFixture;
+  beforeAll(async () => {
+    fixture.redis = await startRedis();
+    [fixture.mock] = await startMocks(1);
+    fixture.fleet = await startFleet(count, config(fixture.mock.url), fixture.redis.url);
+  });
+  afterAll(async () => {
+    await closeAll(fixture.fleet);
+    await fixture.mock.close();
+    await fixture.redis.stop();
+  });
+  return fixture;
 }
